@@ -1,0 +1,98 @@
+import { formatDate, londonDate } from '../dates.ts';
+import { formatPence, negatePence } from '../money.ts';
+import type { RosterView } from '../roster/types.ts';
+import type { Stamp, Wallet } from '../wallet/types.ts';
+import { canClose, closeWallet, settleWallet, stampDate, walletBalance } from '../wallet/wallet.ts';
+import type { IntentOf } from './schema.ts';
+import type { ApplyContext, SchoolState } from './state.ts';
+import { Rejection } from './verdict.ts';
+
+function ownerName(wallet: Wallet, roster: RosterView): string {
+  const contact = roster.contacts.get(wallet.contactId);
+  return contact ? `${contact.forename} ${contact.surname}` : `contact ${wallet.contactId}`;
+}
+
+function stampWords(stamp: Stamp): string {
+  return `by ${stamp.actorName} on ${formatDate(stampDate(stamp))}`;
+}
+
+function findWallet(state: SchoolState, walletId: string): Wallet {
+  const wallet = state.book.wallets[walletId];
+  if (!wallet) throw new Rejection('unknown-wallet', `There is no wallet ${walletId}.`, { walletId });
+  return wallet;
+}
+
+/** Close every ticked wallet, or none: a partial close would leave the list half-done unseen. */
+export function applyWalletClose(
+  state: SchoolState,
+  intent: IntentOf<'wallet-close'>,
+  ctx: ApplyContext,
+  stamp: Stamp,
+): SchoolState {
+  const wallets = [...new Set(intent.payload.walletIds)].map((id) => findWallet(state, id));
+  if (wallets.every((wallet) => wallet.closed?.intentId === intent.id)) return state;
+  for (const wallet of wallets) {
+    const name = ownerName(wallet, ctx.roster);
+    if (wallet.closed) {
+      throw new Rejection('already-closed', `${name}'s wallet was already closed ${stampWords(wallet.closed)}.`, {
+        walletId: wallet.id,
+        closedBy: wallet.closed.actorName,
+        closedAt: wallet.closed.at,
+      });
+    }
+    const check = canClose(wallet, ctx.roster);
+    if (!check.ok) throw new Rejection(check.reason, check.sentence, { walletId: wallet.id });
+  }
+  let book = state.book;
+  for (const wallet of wallets) book = closeWallet(book, wallet.id, stamp);
+  return { ...state, book };
+}
+
+export function applyWalletSettle(
+  state: SchoolState,
+  intent: IntentOf<'wallet-settle'>,
+  ctx: ApplyContext,
+  stamp: Stamp,
+): SchoolState {
+  const { walletId, refundDate } = intent.payload;
+  const wallet = findWallet(state, walletId);
+  const name = ownerName(wallet, ctx.roster);
+  if (wallet.settled) {
+    if (wallet.settled.intentId === intent.id) return state;
+    throw new Rejection(
+      'already-settled',
+      `${name}'s wallet was already settled ${stampWords(wallet.settled)}, ${formatPence(wallet.settled.refunded)}.`,
+      { walletId, settledBy: wallet.settled.actorName, settledAt: wallet.settled.at },
+    );
+  }
+  if (!wallet.closed) {
+    throw new Rejection('not-closed', `${name}'s wallet is still open: close it before marking it settled.`, {
+      walletId,
+    });
+  }
+  const today = londonDate(ctx.now);
+  if (refundDate > today) {
+    throw new Rejection(
+      'refund-date-in-future',
+      `The refund date ${formatDate(refundDate)} is in the future; enter the date the refund was given.`,
+      { walletId, refundDate },
+    );
+  }
+  const closedOn = stampDate(wallet.closed);
+  if (refundDate < closedOn) {
+    throw new Rejection(
+      'refund-date-before-close',
+      `The refund date ${formatDate(refundDate)} is before the wallet was closed on ${formatDate(closedOn)}.`,
+      { walletId, refundDate, closedOn },
+    );
+  }
+  const balance = walletBalance(state.book, walletId);
+  if (balance < 0) {
+    throw new Rejection(
+      'overdrawn',
+      `${name}'s wallet is overdrawn by ${formatPence(negatePence(balance))}; record that payment before settling.`,
+      { walletId, balance },
+    );
+  }
+  return { ...state, book: settleWallet(state.book, walletId, stamp, refundDate) };
+}

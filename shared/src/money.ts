@@ -1,0 +1,40 @@
+/**
+ * Money is integer pence from the wire to the database. Pounds exist only where people read them.
+ */
+
+/** A whole number of pence; negative for money leaving a wallet. */
+export type Pence = number & { readonly __brand: 'Pence' };
+
+export const ZERO_PENCE = 0 as Pence;
+
+export function isPence(value: unknown): value is Pence {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+export function pence(value: number): Pence {
+  if (!isPence(value)) throw new RangeError(`Money must be a whole number of pence, got ${value}`);
+  return value;
+}
+
+export function addPence(a: Pence, b: Pence): Pence {
+  return pence(a + b);
+}
+
+export function negatePence(a: Pence): Pence {
+  return pence(a === 0 ? 0 : -a);
+}
+
+export function sumPence(values: Iterable<Pence>): Pence {
+  let total = 0;
+  for (const value of values) total += value;
+  return pence(total);
+}
+
+/** `£1,234.56`, `-£3.05`. */
+export function formatPence(amount: Pence): string {
+  const sign = amount < 0 ? '-' : '';
+  const absolute = Math.abs(amount);
+  const pounds = Math.floor(absolute / 100).toLocaleString('en-GB');
+  const rest = String(absolute % 100).padStart(2, '0');
+  return `${sign}£${pounds}.${rest}`;
+}
