@@ -21,7 +21,7 @@ export function addPence(a: Pence, b: Pence): Pence {
 }
 
 export function negatePence(a: Pence): Pence {
-  return pence(a === 0 ? 0 : -a);
+  return pence(a === 0 ? 0 : -(a as number));
 }
 
 export function sumPence(values: Iterable<Pence>): Pence {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isIsoDate, type IsoDate } from '../dates.ts';
+import { isIsoDate } from '../dates.ts';
 
 /*
  * Intents are what a person asked for, made on their device and appended to their outbox. They
@@ -7,7 +7,7 @@ import { isIsoDate, type IsoDate } from '../dates.ts';
  */
 
 const id = z.string().min(1).max(100);
-const isoDay = z.string().refine(isIsoDate, 'must be a calendar date, YYYY-MM-DD').transform((day) => day as IsoDate);
+const isoDay = z.string().refine(isIsoDate, 'must be a calendar date, YYYY-MM-DD');
 
 export const audienceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('school') }),

@@ -1,0 +1,124 @@
+import type { LedgerEntry, MisData, SchoolInfo, Wallet, WalletBook } from '@schoolping/shared';
+import type { Db } from './database.ts';
+
+export interface SchoolRow {
+  readonly id: number;
+  readonly name: string;
+  readonly estab: string;
+}
+
+type RecordKind = 'pupil' | 'contact' | 'link' | 'group' | 'membership' | 'staff';
+
+function recordsOf(mis: MisData): [RecordKind, string, unknown][] {
+  return [
+    ...mis.pupils.map((pupil): [RecordKind, string, unknown] => ['pupil', pupil.id, pupil]),
+    ...mis.contacts.map((contact): [RecordKind, string, unknown] => ['contact', contact.id, contact]),
+    ...mis.links.map((link): [RecordKind, string, unknown] => ['link', `${link.pupilId}:${link.contactId}`, link]),
+    ...mis.groups.map((group): [RecordKind, string, unknown] => ['group', group.id, group]),
+    ...mis.memberships.map((m): [RecordKind, string, unknown] => ['membership', `${m.groupId}:${m.pupilId}:${m.startDate}`, m]),
+    ...mis.staff.map((member): [RecordKind, string, unknown] => ['staff', member.id, member]),
+  ];
+}
+
+export function listSchools(db: Db): SchoolRow[] {
+  return db.prepare('SELECT id, name, estab FROM schools ORDER BY id').all() as SchoolRow[];
+}
+
+export function createSchool(db: Db, info: SchoolInfo, now: Date): SchoolRow {
+  const result = db
+    .prepare('INSERT INTO schools (name, estab, created_at) VALUES (?, ?, ?)')
+    .run(info.name, info.estab, now.toISOString());
+  return { id: Number(result.lastInsertRowid), name: info.name, estab: info.estab };
+}
+
+export function saveRoster(db: Db, schoolId: number, mis: MisData): void {
+  const upsert = db.prepare(
+    `INSERT INTO mis_records (school_id, kind, mis_id, data) VALUES (?, ?, ?, ?)
+     ON CONFLICT (school_id, kind, mis_id) DO UPDATE SET data = excluded.data`,
+  );
+  for (const [kind, misId, data] of recordsOf(mis)) upsert.run(schoolId, kind, misId, JSON.stringify(data));
+}
+
+export function loadRoster(db: Db, school: SchoolRow): MisData {
+  const rows = db
+    .prepare('SELECT kind, data FROM mis_records WHERE school_id = ? ORDER BY kind, rowid')
+    .all(school.id) as { kind: RecordKind; data: string }[];
+  const byKind = (kind: RecordKind): unknown[] =>
+    rows.filter((row) => row.kind === kind).map((row) => JSON.parse(row.data) as unknown);
+  // Rows were written from validated MisData by saveRoster; they are read back as the same shapes.
+  return {
+    school: { name: school.name, estab: school.estab },
+    pupils: byKind('pupil') as MisData['pupils'],
+    contacts: byKind('contact') as MisData['contacts'],
+    links: byKind('link') as MisData['links'],
+    groups: byKind('group') as MisData['groups'],
+    memberships: byKind('membership') as MisData['memberships'],
+    staff: byKind('staff') as MisData['staff'],
+  };
+}
+
+export function saveWalletBook(db: Db, schoolId: number, book: WalletBook): void {
+  const insertWallet = db.prepare(
+    'INSERT INTO wallets (school_id, id, contact_id, status, closed, settled) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const insertEntry = db.prepare(
+    `INSERT INTO ledger_entries (school_id, id, wallet_id, kind, amount, at, description, flag)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const wallet of Object.values(book.wallets)) {
+    const closed = wallet.closed ? JSON.stringify(wallet.closed) : null;
+    const settled = wallet.settled ? JSON.stringify(wallet.settled) : null;
+    insertWallet.run(schoolId, wallet.id, wallet.contactId, wallet.status, closed, settled);
+  }
+  for (const entries of Object.values(book.entries)) {
+    for (const e of entries) insertEntry.run(schoolId, e.id, e.walletId, e.kind, e.amount, e.at, e.description, e.flag);
+  }
+}
+
+interface WalletRow {
+  id: string;
+  contact_id: string;
+  status: Wallet['status'];
+  closed: string | null;
+  settled: string | null;
+}
+
+interface EntryRow {
+  id: string;
+  wallet_id: string;
+  kind: LedgerEntry['kind'];
+  amount: number;
+  at: string;
+  description: string;
+  flag: LedgerEntry['flag'];
+}
+
+export function loadWalletBook(db: Db, schoolId: number): WalletBook {
+  const wallets: Record<string, Wallet> = {};
+  const entries: Record<string, LedgerEntry[]> = {};
+  const walletRows = db.prepare('SELECT * FROM wallets WHERE school_id = ?').all(schoolId) as WalletRow[];
+  for (const row of walletRows) {
+    wallets[row.id] = {
+      id: row.id,
+      contactId: row.contact_id,
+      status: row.status,
+      closed: row.closed ? (JSON.parse(row.closed) as Wallet['closed']) : null,
+      settled: row.settled ? (JSON.parse(row.settled) as Wallet['settled']) : null,
+    };
+    entries[row.id] = [];
+  }
+  const entryRows = db.prepare('SELECT * FROM ledger_entries WHERE school_id = ? ORDER BY seq').all(schoolId) as EntryRow[];
+  for (const row of entryRows) {
+    const entry: LedgerEntry = {
+      id: row.id,
+      walletId: row.wallet_id,
+      kind: row.kind,
+      amount: row.amount as LedgerEntry['amount'],
+      at: row.at,
+      description: row.description,
+      flag: row.flag,
+    };
+    (entries[row.wallet_id] ??= []).push(entry);
+  }
+  return { wallets, entries };
+}

@@ -1,0 +1,35 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { readConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { loadDemoOnFirstRun } from './demo-data.ts';
+import { defaultSchool, summarise } from './school-summary.ts';
+import { defaultBuildDir } from './static-files.ts';
+
+const config = readConfig();
+const db = openDatabase(config.dataDir);
+const loaded = loadDemoOnFirstRun(db, systemClock());
+const app = createApp({ db, clock: systemClock, webBuildDir: defaultBuildDir() });
+
+const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
+  const school = defaultSchool(db);
+  const lines = [
+    `SchoolPing is running at http://localhost:${info.port}/`,
+    `Data: ${config.dataDir}${loaded ? ' (demo school loaded on this first run)' : ''}`,
+  ];
+  if (school) {
+    const { counts, asOf } = summarise(db, school, systemClock());
+    lines.push(`School: ${school.name}, ${counts.pupils} pupils, ${counts.contacts} contacts, ${counts.classes} classes on ${asOf}`);
+  }
+  lines.push('Sign-in: none yet; accounts and demo sign-ins arrive with the identity work. Health: /api/health');
+  console.log(lines.join('\n'));
+});
+
+function shutdown(): void {
+  server.close();
+  db.close();
+  process.exit(0);
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,25 @@
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+
+/**
+ * The built PWA. Hashed assets never change, so they are cached for a year; the HTML shell and the
+ * service worker must always be revalidated or a school would be stuck on an old release.
+ */
+export function serveWebApp(app: Hono, buildDir: string): void {
+  if (!existsSync(buildDir)) return;
+  app.use('*', async (c, next) => {
+    await next();
+    const path = c.req.path;
+    if (path.startsWith('/_app/immutable/')) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    else if (!path.startsWith('/api/')) c.header('Cache-Control', 'no-cache');
+  });
+  app.use('*', serveStatic({ root: buildDir }));
+  // Any other page is the SPA's: its router decides.
+  app.get('*', serveStatic({ root: buildDir, path: 'index.html' }));
+}
+
+export function defaultBuildDir(): string {
+  return join(import.meta.dirname, '..', '..', 'web', 'build');
+}
