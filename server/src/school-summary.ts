@@ -1,15 +1,6 @@
-import { rosterCounts, rosterOn, type IsoDate, type RosterCounts } from '@schoolping/shared';
+import { rosterCounts, rosterOn, type IsoDate, type SchoolSummary } from '@schoolping/shared';
 import type { Db } from './db/database.ts';
 import { listSchools, loadRoster, type SchoolRow } from './db/school-store.ts';
-
-export interface SchoolSummary {
-  readonly id: number;
-  readonly name: string;
-  readonly estab: string;
-  /** The school day the counts describe. */
-  readonly asOf: IsoDate;
-  readonly counts: RosterCounts;
-}
 
 export function summarise(db: Db, school: SchoolRow, when: Date | IsoDate): SchoolSummary {
   const roster = rosterOn(loadRoster(db, school), when);

@@ -12,3 +12,4 @@ export * from './intents/reducer.ts';
 export * from './messages/recipients.ts';
 export * from './demo/layout.ts';
 export * from './demo/school.ts';
+export * from './api/school-summary.ts';

@@ -1,0 +1,36 @@
+import adapter from '@sveltejs/adapter-static';
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  plugins: [
+    sveltekit({
+      adapter: adapter({ fallback: 'index.html' }),
+      alias: { $lib: 'src/lib' },
+    }),
+    SvelteKitPWA({
+      strategies: 'generateSW',
+      injectRegister: false,
+      registerType: 'autoUpdate',
+      kit: { adapterFallback: 'index.html', spa: true },
+      manifest: {
+        name: 'SchoolPing',
+        short_name: 'SchoolPing',
+        description: 'Messages from school, and your child’s wallet.',
+        theme_color: '#1d4f91',
+        background_color: '#ffffff',
+        display: 'standalone',
+        start_url: '/',
+        icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+      workbox: {
+        // Take control on the first visit, so the app already works offline after one load.
+        clientsClaim: true,
+        skipWaiting: true,
+        globPatterns: ['client/**/*.{js,css,html,svg,webmanifest}'],
+        navigateFallbackDenylist: [/^\/api\//, /^\/sync/],
+      },
+    }),
+  ],
+});
