@@ -7,8 +7,14 @@ import tseslint from 'typescript-eslint';
 const sharedMustStayPure = {
   patterns: [
     { group: ['node:*'], message: 'shared/ is pure: no Node built-ins.' },
-    { group: ['**/web/**', '**/server/**', '@schoolping/web', '@schoolping/server'], message: 'shared/ must not import the apps.' },
-    { group: ['svelte', 'svelte/*', '@sveltejs/*', 'dexie', 'hono', 'hono/*', '@hono/*', 'better-sqlite3'], message: 'shared/ is pure: no frameworks, storage or I/O.' },
+    {
+      group: ['**/web/**', '**/server/**', '@schoolping/web', '@schoolping/server'],
+      message: 'shared/ must not import the apps.',
+    },
+    {
+      group: ['svelte', 'svelte/*', '@sveltejs/*', 'dexie', 'hono', 'hono/*', '@hono/*', 'better-sqlite3'],
+      message: 'shared/ is pure: no frameworks, storage or I/O.',
+    },
   ],
   paths: ['fs', 'path', 'crypto', 'os', 'child_process', 'http', 'net', 'url'].map((name) => ({
     name,
@@ -17,7 +23,9 @@ const sharedMustStayPure = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules', 'data', 'web/build', 'web/.svelte-kit', 'test-results', 'playwright-report'] },
+  {
+    ignores: ['**/node_modules', 'data', 'web/build', 'web/.svelte-kit', 'test-results', 'playwright-report'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...svelte.configs.recommended,

@@ -30,6 +30,8 @@ export class HomePage {
       await navigator.serviceWorker.ready;
     });
     // The worker claims open pages once active; until it does, a reload would go to the network.
-    await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 10_000 });
+    await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
+      timeout: 10_000,
+    });
   }
 }

@@ -26,7 +26,9 @@ test('the first page has no serious accessibility issue', async ({ page }) => {
   await home.open();
   await expect(home.heading).toBeVisible();
   const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((violation) => ['serious', 'critical'].includes(violation.impact ?? ''));
+  const serious = results.violations.filter((violation) =>
+    ['serious', 'critical'].includes(violation.impact ?? ''),
+  );
   expect(serious).toEqual([]);
 });
 

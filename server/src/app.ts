@@ -16,7 +16,9 @@ export function createApp({ db, clock, webBuildDir }: AppOptions): Hono {
   const app = new Hono();
   app.route('/api/health', healthRoutes(db));
   app.route('/api/school', schoolRoutes(db, clock));
-  app.all('/api/*', (c) => c.json({ error: 'not-found', message: `There is no ${c.req.method} ${c.req.path}.` }, 404));
+  app.all('/api/*', (c) =>
+    c.json({ error: 'not-found', message: `There is no ${c.req.method} ${c.req.path}.` }, 404),
+  );
   if (webBuildDir) serveWebApp(app, webBuildDir);
   return app;
 }

@@ -23,7 +23,8 @@ const commands: Record<string, Command> = {
     summary: 'List the commands.',
     run() {
       console.log('Usage: npm run cli -- <command> [options]   (uses DATA_DIR, default ./data)\n');
-      for (const command of Object.values(commands)) console.log(`  ${command.usage.padEnd(28)} ${command.summary}`);
+      for (const command of Object.values(commands))
+        console.log(`  ${command.usage.padEnd(28)} ${command.summary}`);
       return 0;
     },
   },
@@ -54,7 +55,9 @@ const commands: Record<string, Command> = {
       const db = openDatabase(readConfig().dataDir);
       try {
         const school = loadDemoOnFirstRun(db, systemClock());
-        console.log(school ? `Loaded ${school.name}.` : 'The database already has a school; nothing changed.');
+        console.log(
+          school ? `Loaded ${school.name}.` : 'The database already has a school; nothing changed.',
+        );
         return 0;
       } finally {
         db.close();

@@ -20,9 +20,13 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   ];
   if (school) {
     const { counts, asOf } = summarise(db, school, systemClock());
-    lines.push(`School: ${school.name}, ${counts.pupils} pupils, ${counts.contacts} contacts, ${counts.classes} classes on ${asOf}`);
+    lines.push(
+      `School: ${school.name}, ${counts.pupils} pupils, ${counts.contacts} contacts, ${counts.classes} classes on ${asOf}`,
+    );
   }
-  lines.push('Sign-in: none yet; accounts and demo sign-ins arrive with the identity work. Health: /api/health');
+  lines.push(
+    'Sign-in: none yet; accounts and demo sign-ins arrive with the identity work. Health: /api/health',
+  );
   console.log(lines.join('\n'));
 });
 

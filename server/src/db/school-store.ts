@@ -13,9 +13,17 @@ function recordsOf(mis: MisData): [RecordKind, string, unknown][] {
   return [
     ...mis.pupils.map((pupil): [RecordKind, string, unknown] => ['pupil', pupil.id, pupil]),
     ...mis.contacts.map((contact): [RecordKind, string, unknown] => ['contact', contact.id, contact]),
-    ...mis.links.map((link): [RecordKind, string, unknown] => ['link', `${link.pupilId}:${link.contactId}`, link]),
+    ...mis.links.map((link): [RecordKind, string, unknown] => [
+      'link',
+      `${link.pupilId}:${link.contactId}`,
+      link,
+    ]),
     ...mis.groups.map((group): [RecordKind, string, unknown] => ['group', group.id, group]),
-    ...mis.memberships.map((m): [RecordKind, string, unknown] => ['membership', `${m.groupId}:${m.pupilId}:${m.startDate}`, m]),
+    ...mis.memberships.map((m): [RecordKind, string, unknown] => [
+      'membership',
+      `${m.groupId}:${m.pupilId}:${m.startDate}`,
+      m,
+    ]),
     ...mis.staff.map((member): [RecordKind, string, unknown] => ['staff', member.id, member]),
   ];
 }
@@ -71,7 +79,8 @@ export function saveWalletBook(db: Db, schoolId: number, book: WalletBook): void
     insertWallet.run(schoolId, wallet.id, wallet.contactId, wallet.status, closed, settled);
   }
   for (const entries of Object.values(book.entries)) {
-    for (const e of entries) insertEntry.run(schoolId, e.id, e.walletId, e.kind, e.amount, e.at, e.description, e.flag);
+    for (const e of entries)
+      insertEntry.run(schoolId, e.id, e.walletId, e.kind, e.amount, e.at, e.description, e.flag);
   }
 }
 
@@ -107,7 +116,9 @@ export function loadWalletBook(db: Db, schoolId: number): WalletBook {
     };
     entries[row.id] = [];
   }
-  const entryRows = db.prepare('SELECT * FROM ledger_entries WHERE school_id = ? ORDER BY seq').all(schoolId) as EntryRow[];
+  const entryRows = db
+    .prepare('SELECT * FROM ledger_entries WHERE school_id = ? ORDER BY seq')
+    .all(schoolId) as EntryRow[];
   for (const row of entryRows) {
     const entry: LedgerEntry = {
       id: row.id,

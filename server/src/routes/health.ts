@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Db } from '../db/database.ts';
 
-export function healthRoutes(db: Db): Hono {
+export function healthRoutes(db: Db) {
   return new Hono().get('/', (c) => {
     const integrity = db.pragma('quick_check', { simple: true });
     const schemaVersion = db.pragma('user_version', { simple: true }) as number;

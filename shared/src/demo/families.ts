@@ -33,7 +33,12 @@ export class ContactFactory {
     this.#next = firstId;
   }
 
-  person(surname: string, isWoman: boolean, relationship: string, parentalResponsibility: boolean): ContactDraft {
+  person(
+    surname: string,
+    isWoman: boolean,
+    relationship: string,
+    parentalResponsibility: boolean,
+  ): ContactDraft {
     const random = this.#random;
     const forename = random.pick(isWoman ? WOMEN : MEN);
     const id = String(this.#next++);

@@ -19,7 +19,20 @@ export interface YearLayout {
   readonly classes: readonly MisGroup[];
 }
 
-const TREES = ['Ash', 'Birch', 'Cedar', 'Elm', 'Hazel', 'Larch', 'Maple', 'Oak', 'Pine', 'Rowan', 'Willow', 'Yew'];
+const TREES = [
+  'Ash',
+  'Birch',
+  'Cedar',
+  'Elm',
+  'Hazel',
+  'Larch',
+  'Maple',
+  'Oak',
+  'Pine',
+  'Rowan',
+  'Willow',
+  'Yew',
+];
 
 export type DemoSize = 'primary' | 'secondary';
 
@@ -34,7 +47,9 @@ export function schoolLayout(size: DemoSize, academicYear: number): SchoolLayout
     // XoD spells year groups "Year  4", with two spaces; the demo follows the MIS.
     const group: MisGroup = { id: String(groupNumber++), name: label.replace(' ', '  '), kind: 'year' };
     const classes = Array.from({ length: classesPerYear }, (_, index): MisGroup => {
-      const name = primary ? `${short} ${TREES[(nc * 2 + index) % TREES.length]}` : `${short}${'ABCDEFGHJKLMNP'[index]}`;
+      const name = primary
+        ? `${short} ${TREES[(nc * 2 + index) % TREES.length]}`
+        : `${short}${'ABCDEFGHJKLMNP'[index]}`;
       return { id: String(groupNumber++), name, kind: 'registration' };
     });
     return { nc, group, classes };

@@ -80,7 +80,9 @@ class SchoolBuilder {
       if (shape === 'separated' && !this.#hasCourtOrder) {
         // A court order: this father keeps his link in the MIS but must never be contacted.
         drafts = drafts.map((draft) =>
-          draft.relationship === 'Father' ? { ...draft, contact: { ...draft.contact, doNotContact: true } } : draft,
+          draft.relationship === 'Father'
+            ? { ...draft, contact: { ...draft.contact, doNotContact: true } }
+            : draft,
         );
         this.#hasCourtOrder = true;
       }
@@ -112,7 +114,13 @@ class SchoolBuilder {
       const surname = this.#random.pick(SURNAMES);
       const existing = index === 3 ? this.#existingFamilyOf(this.#pupils[7]) : null;
       const drafts = existing ?? this.#contacts.family(surname, 'couple');
-      this.#addChild(existing ? (this.#pupils[7]?.surname ?? surname) : surname, null, year, drafts, startDate);
+      this.#addChild(
+        existing ? (this.#pupils[7]?.surname ?? surname) : surname,
+        null,
+        year,
+        drafts,
+        startDate,
+      );
     }
   }
 
@@ -128,18 +136,29 @@ class SchoolBuilder {
       staff: demoStaff(this.#random, layout) satisfies MisStaff[],
     };
     const holders = this.#contactList.filter(
-      (contact) => !contact.doNotContact && this.#links.some((link) => link.contactId === contact.id && link.parentalResponsibility),
+      (contact) =>
+        !contact.doNotContact &&
+        this.#links.some((link) => link.contactId === contact.id && link.parentalResponsibility),
     );
     const wallets: Record<string, Wallet> = {};
     for (const contact of holders) wallets[`W${contact.id}`] = openWallet(`W${contact.id}`, contact.id);
     const entries = demoLedger(this.#random, Object.keys(wallets), layout.academicYear);
-    const karen = this.#contactList.find((contact) => contact.forename === 'Karen' && contact.surname === 'Daley');
+    const karen = this.#contactList.find(
+      (contact) => contact.forename === 'Karen' && contact.surname === 'Daley',
+    );
     if (karen) setBalance(entries, `W${karen.id}`, 1250, layout.academicYear);
     return { mis, book: { wallets, entries }, layout };
   }
 
   #named(draft: ContactDraft, forename: string): ContactDraft {
-    return { ...draft, contact: { ...draft.contact, forename, email: `${forename.toLowerCase()}.${draft.contact.surname.toLowerCase()}@example.com` } };
+    return {
+      ...draft,
+      contact: {
+        ...draft.contact,
+        forename,
+        email: `${forename.toLowerCase()}.${draft.contact.surname.toLowerCase()}@example.com`,
+      },
+    };
   }
 
   #openYears(): YearLayout[] {
@@ -160,17 +179,29 @@ class SchoolBuilder {
     const links = this.#links.filter((link) => link.pupilId === pupil.id);
     return links.flatMap((link) => {
       const contact = this.#contactList.find((candidate) => candidate.id === link.contactId);
-      return contact ? [{ contact, relationship: link.relationship, parentalResponsibility: link.parentalResponsibility }] : [];
+      return contact
+        ? [{ contact, relationship: link.relationship, parentalResponsibility: link.parentalResponsibility }]
+        : [];
     });
   }
 
-  #addChild(surname: string, forename: string | null, year: YearLayout, drafts: readonly ContactDraft[], joinDate?: IsoDate): void {
+  #addChild(
+    surname: string,
+    forename: string | null,
+    year: YearLayout,
+    drafts: readonly ContactDraft[],
+    joinDate?: IsoDate,
+  ): void {
     const random = this.#random;
     const { academicYear, estab } = this.#layout;
     const firstNc = this.#layout.years[0]?.nc ?? 0;
     const isGirl = forename ? forename === 'Poppy' : random.chance(0.5);
     const cohortStart = academicYear - (year.nc - firstNc);
-    const entryDate = joinDate ?? (random.chance(0.06) ? dateIn(cohortStart + 1, random.int(1, 6), random.int(2, 27)) : dateIn(cohortStart, 9, 3));
+    const entryDate =
+      joinDate ??
+      (random.chance(0.06)
+        ? dateIn(cohortStart + 1, random.int(1, 6), random.int(2, 27))
+        : dateIn(cohortStart, 9, 3));
     const birthYear = academicYear - year.nc - 5;
     const id = String(this.#nextPupil++);
     const pupil: MisPupil = {
@@ -185,7 +216,8 @@ class SchoolBuilder {
     this.#pupils.push(pupil);
     this.#capacity.set(year, (this.#capacity.get(year) ?? 0) - 1);
     for (const draft of drafts) {
-      if (!this.#contactList.some((contact) => contact.id === draft.contact.id)) this.#contactList.push(draft.contact);
+      if (!this.#contactList.some((contact) => contact.id === draft.contact.id))
+        this.#contactList.push(draft.contact);
     }
     this.#links.push(...linksFor(id, drafts));
     this.#addMemberships(pupil, year);
@@ -205,7 +237,12 @@ class SchoolBuilder {
 }
 
 /** Make a wallet hold exactly `target` pence with one more top-up or charge. */
-function setBalance(entries: Record<string, LedgerEntry[]>, walletId: string, target: number, academicYear: number): void {
+function setBalance(
+  entries: Record<string, LedgerEntry[]>,
+  walletId: string,
+  target: number,
+  academicYear: number,
+): void {
   const list = entries[walletId] ?? [];
   const balance = list.reduce((sum, entry) => sum + entry.amount, 0);
   const amount = pence(target - balance);

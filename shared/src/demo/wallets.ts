@@ -43,7 +43,8 @@ export function demoLedger(
         add(addDays(day, random.int(1, 5)), 'charge', -charge.amount, charge.description);
       }
     }
-    if (random.chance(0.03)) add(addDays(termStart, 60), 'charge', -random.int(1, 8) * 240, 'School dinners (unpaid)');
+    if (random.chance(0.03))
+      add(addDays(termStart, 60), 'charge', -random.int(1, 8) * 240, 'School dinners (unpaid)');
     ledger[walletId] = entries;
   }
   return ledger;

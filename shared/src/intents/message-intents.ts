@@ -19,7 +19,9 @@ export function applyMessageSend(
   const existing = state.messages[messageId];
   if (existing) {
     if (existing.sent.intentId === intent.id) return state;
-    throw new Rejection('duplicate-message', `A message with id ${messageId} was already sent.`, { messageId });
+    throw new Rejection('duplicate-message', `A message with id ${messageId} was already sent.`, {
+      messageId,
+    });
   }
   const { recipients } = resolveRecipients(ctx.roster, audience, ctx.policy);
   if (recipients.length === 0) {
@@ -48,15 +50,20 @@ export function applyMessageDelete(
   const ids = [...new Set(intent.payload.messageIds)];
   const messages = ids.map((id) => {
     const message = state.messages[id];
-    if (!message) throw new Rejection('unknown-message', `There is no message ${id} in Sent.`, { messageId: id });
+    if (!message)
+      throw new Rejection('unknown-message', `There is no message ${id} in Sent.`, { messageId: id });
     return message;
   });
   if (messages.every((message) => message.deleted?.intentId === intent.id)) return state;
   const already = messages.find((message) => message.deleted);
   if (already?.deleted) {
-    throw new Rejection('already-deleted', `A selected message was already deleted ${stampWords(already.deleted)}.`, {
-      messageId: already.id,
-    });
+    throw new Rejection(
+      'already-deleted',
+      `A selected message was already deleted ${stampWords(already.deleted)}.`,
+      {
+        messageId: already.id,
+      },
+    );
   }
   const next = { ...state.messages };
   for (const message of messages) {

@@ -34,11 +34,15 @@ export function applyWalletClose(
   for (const wallet of wallets) {
     const name = ownerName(wallet, ctx.roster);
     if (wallet.closed) {
-      throw new Rejection('already-closed', `${name}'s wallet was already closed ${stampWords(wallet.closed)}.`, {
-        walletId: wallet.id,
-        closedBy: wallet.closed.actorName,
-        closedAt: wallet.closed.at,
-      });
+      throw new Rejection(
+        'already-closed',
+        `${name}'s wallet was already closed ${stampWords(wallet.closed)}.`,
+        {
+          walletId: wallet.id,
+          closedBy: wallet.closed.actorName,
+          closedAt: wallet.closed.at,
+        },
+      );
     }
     const check = canClose(wallet, ctx.roster);
     if (!check.ok) throw new Rejection(check.reason, check.sentence, { walletId: wallet.id });

@@ -63,7 +63,8 @@ export function rosterOn(mis: MisData, when: Date | IsoDate): RosterView {
   }
 
   const groups = new Map<string, GroupView>();
-  for (const group of mis.groups) groups.set(group.id, { ...group, pupilIds: groupMembers.get(group.id) ?? [] });
+  for (const group of mis.groups)
+    groups.set(group.id, { ...group, pupilIds: groupMembers.get(group.id) ?? [] });
 
   const childrenOf = new Map<string, string[]>();
   const links = mis.links.filter((link) => pupils.has(link.pupilId));

@@ -30,7 +30,8 @@ export function canClose(wallet: Wallet, roster: RosterView): CloseCheck {
     .filter((pupil): pupil is NonNullable<typeof pupil> => pupil?.status === 'active');
   if (staying.length === 0) return { ok: true };
   const names = staying.map((pupil) => `${pupil.forename} ${pupil.surname}`);
-  const who = names.length === 1 ? `${names[0]} is` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are`;
+  const who =
+    names.length === 1 ? `${names[0]} is` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are`;
   return {
     ok: false,
     reason: 'child-staying',
@@ -41,11 +42,19 @@ export function canClose(wallet: Wallet, roster: RosterView): CloseCheck {
 export function closeWallet(book: WalletBook, walletId: string, stamp: Stamp): WalletBook {
   const wallet = book.wallets[walletId];
   if (!wallet || wallet.status !== 'open') throw new Error(`Wallet ${walletId} is not open`);
-  return { ...book, wallets: { ...book.wallets, [walletId]: { ...wallet, status: 'closed', closed: stamp } } };
+  return {
+    ...book,
+    wallets: { ...book.wallets, [walletId]: { ...wallet, status: 'closed', closed: stamp } },
+  };
 }
 
 /** The refund that settles a closed wallet: one entry equal to what the parent is owed. */
-export function settleWallet(book: WalletBook, walletId: string, stamp: Stamp, refundDate: IsoDate): WalletBook {
+export function settleWallet(
+  book: WalletBook,
+  walletId: string,
+  stamp: Stamp,
+  refundDate: IsoDate,
+): WalletBook {
   const wallet = book.wallets[walletId];
   if (!wallet || wallet.status !== 'closed') throw new Error(`Wallet ${walletId} is not closed`);
   const owed = walletBalance(book, walletId);
@@ -64,10 +73,7 @@ export function settleWallet(book: WalletBook, walletId: string, stamp: Stamp, r
   return { wallets: { ...book.wallets, [walletId]: { ...wallet, status: 'settled', settled } }, entries };
 }
 
-function appendEntry(
-  entries: WalletBook['entries'],
-  entry: LedgerEntry,
-): WalletBook['entries'] {
+function appendEntry(entries: WalletBook['entries'], entry: LedgerEntry): WalletBook['entries'] {
   return { ...entries, [entry.walletId]: [...(entries[entry.walletId] ?? []), entry] };
 }
 
@@ -81,7 +87,8 @@ export type RecordResult =
  */
 export function recordEntry(book: WalletBook, entry: Omit<LedgerEntry, 'flag'>): RecordResult {
   const wallet = book.wallets[entry.walletId];
-  if (!wallet) return { ok: false, reason: 'unknown-wallet', sentence: `There is no wallet ${entry.walletId}.` };
+  if (!wallet)
+    return { ok: false, reason: 'unknown-wallet', sentence: `There is no wallet ${entry.walletId}.` };
   if ((book.entries[entry.walletId] ?? []).some((existing) => existing.id === entry.id)) {
     return { ok: false, reason: 'duplicate-entry', sentence: `Entry ${entry.id} is already recorded.` };
   }

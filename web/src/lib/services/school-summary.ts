@@ -12,7 +12,11 @@ const KEY = 'school-summary';
  * The school's summary from the server, falling back to the last copy kept on this device when
  * the network is down. Whatever the server sends is checked against the shared schema first.
  */
-export async function fetchSchoolSummary(fetcher: typeof fetch, db: LocalDb, now: () => Date): Promise<SummaryResult> {
+export async function fetchSchoolSummary(
+  fetcher: typeof fetch,
+  db: LocalDb,
+  now: () => Date,
+): Promise<SummaryResult> {
   try {
     const response = await fetcher('/api/school/summary', { headers: { accept: 'application/json' } });
     if (response.ok) {
