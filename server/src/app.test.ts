@@ -1,0 +1,75 @@
+import {
+  demoSchool,
+  londonInstant,
+  rosterCounts,
+  rosterOn,
+  schoolSummarySchema,
+  type IsoDate,
+} from '@schoolping/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from './app.ts';
+import { listSchools, loadRoster, loadWalletBook } from './db/school-store.ts';
+import { loadDemoOnFirstRun } from './demo-data.ts';
+import { tempDatabase } from './test-support.ts';
+
+let cleanup = (): void => undefined;
+afterEach(() => {
+  cleanup();
+});
+
+const NOW = londonInstant('2026-11-28' as IsoDate, 10);
+
+function demoApp() {
+  const temp = tempDatabase();
+  cleanup = temp.cleanup;
+  loadDemoOnFirstRun(temp.db, NOW);
+  return { app: createApp({ db: temp.db, clock: () => NOW }), db: temp.db };
+}
+
+describe('the demo school on first run', () => {
+  it('is stored exactly as generated, roster and money', () => {
+    const { db } = demoApp();
+    const [school] = listSchools(db);
+    if (!school) throw new Error('the demo school should be loaded');
+    const demo = demoSchool({ academicYear: 2026 });
+    expect(loadRoster(db, school)).toEqual(demo.mis);
+    expect(loadWalletBook(db, school.id)).toEqual(demo.book);
+  });
+
+  it('is loaded once: a second start changes nothing', () => {
+    const { db } = demoApp();
+    expect(loadDemoOnFirstRun(db, NOW)).toBeNull();
+    expect(listSchools(db)).toHaveLength(1);
+  });
+});
+
+describe('routes', () => {
+  it('GET /api/health answers ok', async () => {
+    const { app } = demoApp();
+    const response = await app.request('/api/health');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', database: 'ok' });
+  });
+
+  it('GET /api/school/summary counts the roster as of the server clock', async () => {
+    const { app } = demoApp();
+    const body = schoolSummarySchema.parse(await (await app.request('/api/school/summary')).json());
+    const expected = rosterCounts(rosterOn(demoSchool({ academicYear: 2026 }).mis, NOW));
+    expect(body).toMatchObject({ name: 'Brookfield Primary School', asOf: '2026-11-28', counts: expected });
+  });
+
+  it('answers unknown API paths with a JSON 404', async () => {
+    const { app } = demoApp();
+    const response = await app.request('/api/nothing-here');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: 'not-found' });
+  });
+
+  it('says clearly when no school exists yet', async () => {
+    const temp = tempDatabase();
+    cleanup = temp.cleanup;
+    const response = await createApp({ db: temp.db, clock: () => NOW }).request('/api/school/summary');
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: 'no-school' });
+  });
+});
