@@ -13,3 +13,4 @@ export * from './messages/recipients.ts';
 export * from './demo/layout.ts';
 export * from './demo/school.ts';
 export * from './api/school-summary.ts';
+export * from './demo/random.ts';

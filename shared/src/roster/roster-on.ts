@@ -1,4 +1,4 @@
-import { effectiveDay, type IsoDate } from '../dates.ts';
+import { addDays, effectiveDay, type IsoDate } from '../dates.ts';
 import type {
   ContactView,
   GroupView,
@@ -28,15 +28,12 @@ export function hasStartedOn(entryDate: IsoDate, day: IsoDate): boolean {
 }
 
 export function isMembershipVisibleOn(membership: MisMembership, day: IsoDate): boolean {
-  if (!(membership.startDate < day)) return false;
-  // The day after the end date is when the move shows; until then the old group holds.
-  return membership.endDate === null || membership.endDate >= dayBefore(day);
+  return isVisibleBetween(membership, day, addDays(day, -1));
 }
 
-function dayBefore(day: IsoDate): IsoDate {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - 1);
-  return date.toISOString().slice(0, 10) as IsoDate;
+function isVisibleBetween(membership: MisMembership, day: IsoDate, previousDay: IsoDate): boolean {
+  // The day after the end date is when the move shows; until then the old group holds.
+  return membership.startDate < day && (membership.endDate === null || membership.endDate >= previousDay);
 }
 
 /** `when` is an instant, or a school day meaning "after that day's 02:00 run". */
@@ -44,27 +41,36 @@ export function rosterOn(mis: MisData, when: Date | IsoDate): RosterView {
   const day = typeof when === 'string' ? when : effectiveDay(when);
   const groupKinds = new Map(mis.groups.map((group) => [group.id, group.kind]));
 
-  const pupils = new Map<string, PupilView>();
+  const statuses = new Map<string, PersonStatus>();
   for (const pupil of mis.pupils) {
-    if (!hasStartedOn(pupil.entryDate, day)) continue;
-    const status: PersonStatus = isLeaverOn(pupil.leavingDate, day) ? 'leaver' : 'active';
-    pupils.set(pupil.id, { ...pupil, status, yearGroupId: null, registrationGroupId: null });
+    if (hasStartedOn(pupil.entryDate, day)) statuses.set(pupil.id, isLeaverOn(pupil.leavingDate, day) ? 'leaver' : 'active');
   }
 
-  const groupMembers = new Map<string, string[]>(mis.groups.map((group) => [group.id, []]));
+  const previousDay = addDays(day, -1);
+  const yearOf = new Map<string, string>();
+  const classOf = new Map<string, string>();
+  const groupMembers = new Map<string, Set<string>>(mis.groups.map((group) => [group.id, new Set()]));
   for (const membership of mis.memberships) {
-    const pupil = pupils.get(membership.pupilId);
+    const status = statuses.get(membership.pupilId);
     const members = groupMembers.get(membership.groupId);
-    if (!pupil || !members || !isMembershipVisibleOn(membership, day)) continue;
+    if (!status || !members || !isVisibleBetween(membership, day, previousDay)) continue;
     const kind = groupKinds.get(membership.groupId);
-    if (kind === 'year') pupils.set(pupil.id, { ...pupil, yearGroupId: membership.groupId });
-    if (kind === 'registration') pupils.set(pupil.id, { ...pupil, registrationGroupId: membership.groupId });
-    if (pupil.status === 'active' && !members.includes(pupil.id)) members.push(pupil.id);
+    if (kind === 'year') yearOf.set(membership.pupilId, membership.groupId);
+    if (kind === 'registration') classOf.set(membership.pupilId, membership.groupId);
+    if (status === 'active') members.add(membership.pupilId);
+  }
+
+  const pupils = new Map<string, PupilView>();
+  for (const pupil of mis.pupils) {
+    const status = statuses.get(pupil.id);
+    if (!status) continue;
+    const yearGroupId = yearOf.get(pupil.id) ?? null;
+    pupils.set(pupil.id, { ...pupil, status, yearGroupId, registrationGroupId: classOf.get(pupil.id) ?? null });
   }
 
   const groups = new Map<string, GroupView>();
   for (const group of mis.groups)
-    groups.set(group.id, { ...group, pupilIds: groupMembers.get(group.id) ?? [] });
+    groups.set(group.id, { ...group, pupilIds: [...(groupMembers.get(group.id) ?? [])] });
 
   const childrenOf = new Map<string, string[]>();
   const links = mis.links.filter((link) => pupils.has(link.pupilId));

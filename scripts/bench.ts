@@ -1,0 +1,48 @@
+/**
+ * Benchmarks, reported as ratios against a baseline measured in the same process, so the figures
+ * mean the same on a slow CI machine as on a fast laptop. Writes docs/benchmarks.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { measure, type Measurement } from './bench/measure.ts';
+import { reducerBench } from './bench/reducer.ts';
+import { rosterBench } from './bench/roster.ts';
+
+interface Row {
+  readonly name: string;
+  readonly subject: Measurement;
+  readonly baseline: Measurement;
+  readonly baselineName: string;
+  readonly note: string;
+}
+
+const rows: Row[] = [];
+for (const bench of [rosterBench(), reducerBench()]) {
+  const baseline = measure(bench.baseline, bench.runs);
+  const subject = measure(bench.subject, bench.runs);
+  rows.push({ name: bench.name, subject, baseline, baselineName: bench.baselineName, note: bench.note });
+  console.log(`${bench.name}: ${(subject.medianMs / baseline.medianMs).toFixed(1)}× baseline`);
+}
+
+const ms = (value: number): string => `${value.toFixed(2)} ms`;
+const lines = [
+  '# Benchmarks',
+  '',
+  'Written by `npm run bench`. Each figure is the median of several runs; the ratio compares it with',
+  'a baseline measured in the same process, which is the number to watch between releases.',
+  '',
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+  '',
+  '| benchmark | median | baseline | baseline median | ratio |',
+  '| --- | --- | --- | --- | --- |',
+  ...rows.map(
+    (row) =>
+      `| ${row.name} | ${ms(row.subject.medianMs)} | ${row.baselineName} | ${ms(row.baseline.medianMs)} | ${(row.subject.medianMs / row.baseline.medianMs).toFixed(1)}× |`,
+  ),
+  '',
+  ...rows.map((row) => `- **${row.name}**: ${row.note}`),
+  '',
+];
+writeFileSync(join(import.meta.dirname, '..', 'docs', 'benchmarks.md'), lines.join('\n'));
+console.log('Wrote docs/benchmarks.md');
