@@ -21,8 +21,8 @@ export function reducerBench(): Bench {
   const staff: Actor = { id: 'staff-1', name: 'J. Smith', roles: ['staff'], contactId: null };
   const payments: Actor = { id: 'pay-1', name: 'A. Patel', roles: ['payments-admin'], contactId: null };
   const classIds = [...roster.groups.values()].filter((g) => g.kind === 'registration').map((g) => g.id);
-  const leaverWallets = Object.values(school.book.wallets).filter((wallet) =>
-    roster.contacts.get(wallet.contactId)?.status === 'leaver',
+  const leaverWallets = Object.values(school.book.wallets).filter(
+    (wallet) => roster.contacts.get(wallet.contactId)?.status === 'leaver',
   );
 
   const work: { intent: Intent; actor: Actor }[] = [];
@@ -34,17 +34,38 @@ export function reducerBench(): Bench {
     if (roll < 0.02 || sent.length === 0) {
       const audience = { kind: 'groups' as const, groupIds: [random.pick(classIds)] };
       const messageId = `m-${index}`;
-      const payload = { messageId, subject: `Notice ${index}`, body: 'Reminder: trip forms by Friday.', audience };
-      work.push({ actor: staff, intent: { id, type: 'message-send', author: staff.id, device: 'd', createdAt, payload } });
-      sent.push({ id: messageId, recipients: resolveRecipients(roster, audience).recipients.map((r) => r.contactId) });
+      const payload = {
+        messageId,
+        subject: `Notice ${index}`,
+        body: 'Reminder: trip forms by Friday.',
+        audience,
+      };
+      work.push({
+        actor: staff,
+        intent: { id, type: 'message-send', author: staff.id, device: 'd', createdAt, payload },
+      });
+      sent.push({
+        id: messageId,
+        recipients: resolveRecipients(roster, audience).recipients.map((r) => r.contactId),
+      });
     } else if (roll < 0.025) {
       const payload = { messageIds: [random.pick(sent).id] };
-      work.push({ actor: staff, intent: { id, type: 'message-delete', author: staff.id, device: 'd', createdAt, payload } });
+      work.push({
+        actor: staff,
+        intent: { id, type: 'message-delete', author: staff.id, device: 'd', createdAt, payload },
+      });
     } else if (roll < 0.03 && leaverWallets.length > 0) {
       const wallet = random.pick(leaverWallets);
       const isClose = random.chance(0.5);
       const intent: Intent = isClose
-        ? { id, type: 'wallet-close', author: payments.id, device: 'd', createdAt, payload: { walletIds: [wallet.id] } }
+        ? {
+            id,
+            type: 'wallet-close',
+            author: payments.id,
+            device: 'd',
+            createdAt,
+            payload: { walletIds: [wallet.id] },
+          }
         : {
             id,
             type: 'wallet-settle',
@@ -59,7 +80,10 @@ export function reducerBench(): Bench {
       const contactId = message.recipients[random.int(0, message.recipients.length - 1)] ?? 'nobody';
       const parent: Actor = { id: `p-${contactId}`, name: 'Parent', roles: ['parent'], contactId };
       const payload = { messageId: message.id };
-      work.push({ actor: parent, intent: { id, type: 'message-read', author: parent.id, device: 'd', createdAt, payload } });
+      work.push({
+        actor: parent,
+        intent: { id, type: 'message-read', author: parent.id, device: 'd', createdAt, payload },
+      });
     }
   }
 

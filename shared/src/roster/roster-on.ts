@@ -43,7 +43,8 @@ export function rosterOn(mis: MisData, when: Date | IsoDate): RosterView {
 
   const statuses = new Map<string, PersonStatus>();
   for (const pupil of mis.pupils) {
-    if (hasStartedOn(pupil.entryDate, day)) statuses.set(pupil.id, isLeaverOn(pupil.leavingDate, day) ? 'leaver' : 'active');
+    if (hasStartedOn(pupil.entryDate, day))
+      statuses.set(pupil.id, isLeaverOn(pupil.leavingDate, day) ? 'leaver' : 'active');
   }
 
   const previousDay = addDays(day, -1);
@@ -65,7 +66,12 @@ export function rosterOn(mis: MisData, when: Date | IsoDate): RosterView {
     const status = statuses.get(pupil.id);
     if (!status) continue;
     const yearGroupId = yearOf.get(pupil.id) ?? null;
-    pupils.set(pupil.id, { ...pupil, status, yearGroupId, registrationGroupId: classOf.get(pupil.id) ?? null });
+    pupils.set(pupil.id, {
+      ...pupil,
+      status,
+      yearGroupId,
+      registrationGroupId: classOf.get(pupil.id) ?? null,
+    });
   }
 
   const groups = new Map<string, GroupView>();
