@@ -11,6 +11,7 @@ export default defineConfig({
           name: 'shared',
           include: ['shared/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['scripts/fast-check-setup.ts'],
         },
       },
       {

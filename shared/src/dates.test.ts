@@ -31,15 +31,11 @@ describe('calendar dates', () => {
 
   it('adding then subtracting days gives the date back', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 3650 }),
-        fc.integer({ min: -800, max: 800 }),
-        (start, days) => {
-          const date = addDays(isoDate('2020-01-01'), start);
-          expect(isIsoDate(date)).toBe(true);
-          expect(addDays(addDays(date, days), -days)).toBe(date);
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: 3650 }), fc.integer({ min: -800, max: 800 }), (start, days) => {
+        const date = addDays(isoDate('2020-01-01'), start);
+        expect(isIsoDate(date)).toBe(true);
+        expect(addDays(addDays(date, days), -days)).toBe(date);
+      }),
       { numRuns: 200 },
     );
   });
@@ -54,7 +50,11 @@ describe('London time', () => {
   it('reads London dates, not UTC dates', () => {
     expect(londonDate(new Date('2026-07-24T23:30:00Z'))).toBe('2026-07-25');
     expect(londonDate(new Date('2026-12-24T23:30:00Z'))).toBe('2026-12-24');
-    expect(londonWallClock(new Date('2026-10-25T01:30:00Z'))).toEqual({ date: '2026-10-25', hour: 1, minute: 30 });
+    expect(londonWallClock(new Date('2026-10-25T01:30:00Z'))).toEqual({
+      date: '2026-10-25',
+      hour: 1,
+      minute: 30,
+    });
   });
 
   it('finds the instant of a London hour in winter, in summer and on both clock-change days', () => {

@@ -17,7 +17,11 @@ describe('formatPence', () => {
       fc.property(fc.integer({ min: -1e12, max: 1e12 }), (amount) => {
         const text = formatPence(pence(amount));
         expect(text).toMatch(/^-?£\d{1,3}(,\d{3})*\.\d{2}$/);
-        const [pounds = '', rest = ''] = text.replace('-', '').replace('£', '').replaceAll(',', '').split('.');
+        const [pounds = '', rest = ''] = text
+          .replace('-', '')
+          .replace('£', '')
+          .replaceAll(',', '')
+          .split('.');
         const magnitude = Number(pounds) * 100 + Number(rest);
         expect(text.startsWith('-') ? -magnitude : magnitude).toBe(amount);
       }),

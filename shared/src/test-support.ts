@@ -96,7 +96,10 @@ export const arbSmallMis: fc.Arbitrary<MisData> = fc
       { minLength: 1, maxLength: 6 },
     ),
     // About one contact in five carries a do-not-contact block.
-    contacts: fc.array(fc.nat({ max: 4 }).map((roll) => roll === 0), { minLength: 1, maxLength: 5 }),
+    contacts: fc.array(
+      fc.nat({ max: 4 }).map((roll) => roll === 0),
+      { minLength: 1, maxLength: 5 },
+    ),
     links: fc.uniqueArray(
       fc.record({
         pupil: fc.nat({ max: 5 }),

@@ -5,7 +5,8 @@ import { isValidUpn, makeUpn, upnCheckLetter } from './upn.ts';
 /** The DfE's letter values for the check letter and for a temporary UPN's last character. */
 const DFE_LETTERS = 'ABCDEFGHJKLMNPQRTUVWXYZ';
 /** Characters a typo could put anywhere: digits, every capital, lower case and punctuation. */
-const TYPO_CHARS = [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZab -/'];
+const TYPO_TEXT = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZab -/';
+const TYPO_CHARS = Array.from({ length: TYPO_TEXT.length }, (_, index) => TYPO_TEXT.charAt(index));
 
 const arbUpnParts = fc.record({
   laCode: fc.integer({ min: 0, max: 999 }),
@@ -36,7 +37,14 @@ describe('isValidUpn', () => {
   });
 
   it('rejects wrong shapes', () => {
-    for (const bad of ['', 'B80120000500', 'B8012000050011', 'b801200005001', 'I801200005001', ' B801200005001']) {
+    for (const bad of [
+      '',
+      'B80120000500',
+      'B8012000050011',
+      'b801200005001',
+      'I801200005001',
+      ' B801200005001',
+    ]) {
       expect(isValidUpn(bad), bad).toBe(false);
     }
   });

@@ -45,6 +45,7 @@ class SchoolBuilder {
   readonly #links: MisLink[] = [];
   readonly #memberships: MisMembership[] = [];
   #nextPupil = 1000;
+  readonly #upnSerials = new Map<number, number>();
   #hasCourtOrder = false;
 
   constructor(options: DemoOptions) {
@@ -206,7 +207,7 @@ class SchoolBuilder {
     const id = String(this.#nextPupil++);
     const pupil: MisPupil = {
       id,
-      upn: makeUpn(801, Number(estab.slice(3)), Number(entryDate.slice(0, 4)), this.#nextPupil % 1000),
+      upn: this.#nextUpn(Number(estab.slice(3)), Number(entryDate.slice(0, 4))),
       forename: forename ?? random.pick(isGirl ? GIRLS : BOYS),
       surname,
       dateOfBirth: addDays(dateIn(birthYear, 9, 1), random.int(0, 364)),
@@ -221,6 +222,14 @@ class SchoolBuilder {
     }
     this.#links.push(...linksFor(id, drafts));
     this.#addMemberships(pupil, year);
+  }
+
+  /** A UPN's serial counts within its year of allocation, so it never repeats in a school. */
+  #nextUpn(estab: number, year: number): string {
+    const serial = (this.#upnSerials.get(year) ?? 0) + 1;
+    if (serial > 999) throw new RangeError(`More than 999 UPNs allocated in ${year}`);
+    this.#upnSerials.set(year, serial);
+    return makeUpn(801, estab, year, serial);
   }
 
   #addMemberships(pupil: MisPupil, year: YearLayout): void {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, londonInstant, type IsoDate } from '../dates.ts';
+import { addDays, effectiveDay, londonInstant, type IsoDate } from '../dates.ts';
 import {
   arbInstant,
   arbSmallMis,
@@ -38,11 +38,31 @@ function statusAt(mis: MisData, at: Date): string | undefined {
 describe('a pupil becomes a leaver at 02:00 London time on the leave date', () => {
   const cases: { name: string; leave: IsoDate; lastActiveUtc: string; firstLeaverUtc: string }[] = [
     // Clocks go forward at 01:00 UTC: 00:59 GMT is followed by 02:00 BST.
-    { name: 'the day BST starts', leave: day('2026-03-29'), lastActiveUtc: '2026-03-29T00:59:00Z', firstLeaverUtc: '2026-03-29T01:00:00Z' },
+    {
+      name: 'the day BST starts',
+      leave: day('2026-03-29'),
+      lastActiveUtc: '2026-03-29T00:59:00Z',
+      firstLeaverUtc: '2026-03-29T01:00:00Z',
+    },
     // Clocks go back at 01:00 UTC: 01:00-01:59 happens twice, 02:00 GMT once.
-    { name: 'the day GMT returns', leave: day('2026-10-25'), lastActiveUtc: '2026-10-25T01:59:00Z', firstLeaverUtc: '2026-10-25T02:00:00Z' },
-    { name: 'a July day (BST)', leave: day('2026-07-23'), lastActiveUtc: '2026-07-23T00:59:00Z', firstLeaverUtc: '2026-07-23T01:00:00Z' },
-    { name: 'a winter day (GMT)', leave: day('2026-12-18'), lastActiveUtc: '2026-12-18T01:59:00Z', firstLeaverUtc: '2026-12-18T02:00:00Z' },
+    {
+      name: 'the day GMT returns',
+      leave: day('2026-10-25'),
+      lastActiveUtc: '2026-10-25T01:59:00Z',
+      firstLeaverUtc: '2026-10-25T02:00:00Z',
+    },
+    {
+      name: 'a July day (BST)',
+      leave: day('2026-07-23'),
+      lastActiveUtc: '2026-07-23T00:59:00Z',
+      firstLeaverUtc: '2026-07-23T01:00:00Z',
+    },
+    {
+      name: 'a winter day (GMT)',
+      leave: day('2026-12-18'),
+      lastActiveUtc: '2026-12-18T01:59:00Z',
+      firstLeaverUtc: '2026-12-18T02:00:00Z',
+    },
   ];
 
   for (const { name, leave, lastActiveUtc, firstLeaverUtc } of cases) {
@@ -76,7 +96,10 @@ describe('a pupil becomes a leaver at 02:00 London time on the leave date', () =
         (time, minutesLater, leaveTimes) => {
           // Leave dates fall on the London days of generated instants, so many sit on clock changes.
           const pupils = leaveTimes.map((leaveTime, index) =>
-            pupil(`P${index}`, { entryDate: day('2025-09-03'), leavingDate: rosterOn(misData({}), new Date(leaveTime)).day }),
+            pupil(`P${index}`, {
+              entryDate: day('2025-09-03'),
+              leavingDate: effectiveDay(new Date(leaveTime)),
+            }),
           );
           const mis = misData({ pupils });
           const before = rosterOn(mis, new Date(time));
@@ -157,7 +180,7 @@ describe('a class change appears the day after it takes effect', () => {
   it('at every instant the pupil is in one class, Elm exactly from 02:00 London the day after Elm starts', () => {
     fc.assert(
       fc.property(arbInstant, fc.integer({ min: -3, max: 3 }), (time, offset) => {
-        const lastInOak = addDays(rosterOn(misData({}), new Date(time)).day, offset);
+        const lastInOak = addDays(effectiveDay(new Date(time)), offset);
         const mis = mover(lastInOak);
         const moveShows = londonInstant(addDays(lastInOak, 2), 2).getTime();
         expect(classAt(mis, new Date(time))).toBe(time >= moveShows ? 'ELM' : 'OAK');
@@ -184,20 +207,32 @@ describe('contacts', () => {
     expect(winter.contacts.get('C2')?.status).toBe('leaver');
   });
 
-  it('every visible contact is a leaver exactly when every child linked to them in the MIS has left', () => {
+  it('every visible contact is a leaver exactly when every linked child has left (joiners stay)', () => {
     fc.assert(
       fc.property(arbSmallMis, arbViewDay, (mis, viewDay) => {
         const roster = rosterOn(mis, viewDay);
         for (const misContact of mis.contacts) {
-          const linked = mis.links.filter((each) => each.contactId === misContact.id).map((each) => each.pupilId);
-          const onRoll = linked.filter((id) => must(mis.pupils.find((p) => p.id === id), id).entryDate < viewDay);
+          const linked = mis.links
+            .filter((each) => each.contactId === misContact.id)
+            .map((each) => each.pupilId);
+          const onRoll = linked.filter(
+            (id) =>
+              must(
+                mis.pupils.find((p) => p.id === id),
+                id,
+              ).entryDate < viewDay,
+          );
           const view = roster.contacts.get(misContact.id);
           // A contact appears with their first child on roll, and lists exactly those children.
           expect(view === undefined).toBe(onRoll.length === 0);
           if (!view) continue;
           expect([...view.pupilIds].sort()).toEqual([...new Set(onRoll)].sort());
-          const everyChildLeft = onRoll.every((id) => {
-            const leavingDate = must(mis.pupils.find((p) => p.id === id), id).leavingDate;
+          // Every linked child counts, including those admitted but not yet started.
+          const everyChildLeft = linked.every((id) => {
+            const leavingDate = must(
+              mis.pupils.find((p) => p.id === id),
+              id,
+            ).leavingDate;
             return leavingDate !== null && leavingDate <= viewDay;
           });
           expect(view.status).toBe(everyChildLeft ? 'leaver' : 'active');
@@ -225,11 +260,16 @@ describe('contacts', () => {
 
   it('counts active pupils and contacts and registration classes', () => {
     const mis = misData({
-      pupils: [pupil('P1'), pupil('P2', { leavingDate: day('2026-10-23') }), pupil('P3', { entryDate: day('2027-01-05') })],
-      contacts: [contact('C1'), contact('C2')],
-      links: [link('P1', 'C1'), link('P2', 'C2'), link('P3', 'C2')],
+      pupils: [
+        pupil('P1'),
+        pupil('P2', { leavingDate: day('2026-10-23') }),
+        pupil('P3', { entryDate: day('2027-01-05') }),
+      ],
+      contacts: [contact('C1'), contact('C2'), contact('C3')],
+      links: [link('P1', 'C1'), link('P2', 'C2'), link('P3', 'C2'), link('P3', 'C3')],
       groups: CLASSES,
     });
-    expect(rosterCounts(rosterOn(mis, day('2026-11-28')))).toEqual({ pupils: 1, contacts: 1, classes: 2 });
+    // C2's child P2 has left but P3 joins in January, so C2 stays; C3 appears only when P3 starts.
+    expect(rosterCounts(rosterOn(mis, day('2026-11-28')))).toEqual({ pupils: 1, contacts: 2, classes: 2 });
   });
 });

@@ -4,6 +4,7 @@ import type {
   GroupView,
   MisData,
   MisMembership,
+  MisPupil,
   PersonStatus,
   PupilView,
   RosterView,
@@ -16,7 +17,8 @@ import type {
  * - a new pupil, and with them their contacts, appears the day after the start date;
  * - a group change appears the day after it takes effect, so an old membership stays visible
  *   until its successor does;
- * - a contact is a leaver only when every visible linked child is.
+ * - a contact is a leaver only when every linked child is, counting children admitted but not yet
+ *   started as staying.
  */
 
 export function isLeaverOn(leavingDate: IsoDate | null, day: IsoDate): boolean {
@@ -62,9 +64,14 @@ export function rosterOn(mis: MisData, when: Date | IsoDate): RosterView {
   }
 
   const pupils = new Map<string, PupilView>();
+  const joining = new Map<string, MisPupil>();
   for (const pupil of mis.pupils) {
     const status = statuses.get(pupil.id);
-    if (!status) continue;
+    if (!status) {
+      // Admitted but not started; one whose leave date has already come will never join.
+      if (!isLeaverOn(pupil.leavingDate, day)) joining.set(pupil.id, pupil);
+      continue;
+    }
     const yearGroupId = yearOf.get(pupil.id) ?? null;
     pupils.set(pupil.id, {
       ...pupil,
@@ -86,12 +93,26 @@ export function rosterOn(mis: MisData, when: Date | IsoDate): RosterView {
     childrenOf.set(link.contactId, children);
   }
 
+  // A child admitted but not yet started keeps their family: that parent is not a leaver.
+  const joiningChildrenOf = new Map<string, string[]>();
+  for (const link of mis.links) {
+    if (pupils.has(link.pupilId) || !joining.has(link.pupilId)) continue;
+    joiningChildrenOf.set(link.contactId, [...(joiningChildrenOf.get(link.contactId) ?? []), link.pupilId]);
+  }
+
   const contacts = new Map<string, ContactView>();
   for (const contact of mis.contacts) {
     const pupilIds = childrenOf.get(contact.id);
     if (!pupilIds) continue;
-    const everyChildLeft = pupilIds.every((id) => pupils.get(id)?.status === 'leaver');
-    contacts.set(contact.id, { ...contact, status: everyChildLeft ? 'leaver' : 'active', pupilIds });
+    const joiningPupilIds = joiningChildrenOf.get(contact.id) ?? [];
+    const everyChildLeft =
+      joiningPupilIds.length === 0 && pupilIds.every((id) => pupils.get(id)?.status === 'leaver');
+    contacts.set(contact.id, {
+      ...contact,
+      status: everyChildLeft ? 'leaver' : 'active',
+      pupilIds,
+      joiningPupilIds,
+    });
   }
 
   const staff = new Map<string, StaffView>();
@@ -99,7 +120,7 @@ export function rosterOn(mis: MisData, when: Date | IsoDate): RosterView {
     staff.set(member.id, { ...member, status: isLeaverOn(member.leavingDate, day) ? 'leaver' : 'active' });
   }
 
-  return { school: mis.school, day, pupils, contacts, links, groups, staff };
+  return { school: mis.school, day, pupils, joining, contacts, links, groups, staff };
 }
 
 export interface RosterCounts {

@@ -89,6 +89,8 @@ export interface ContactView extends MisContact {
   readonly status: PersonStatus;
   /** Visible children linked to this contact, in MIS order. */
   readonly pupilIds: readonly string[];
+  /** Children linked to this contact who are admitted but have not started yet. */
+  readonly joiningPupilIds: readonly string[];
 }
 
 export interface GroupView extends MisGroup {
@@ -105,6 +107,8 @@ export interface RosterView {
   readonly school: SchoolInfo;
   readonly day: IsoDate;
   readonly pupils: ReadonlyMap<string, PupilView>;
+  /** Pupils in the MIS who have not started yet: not on roll, but their families are staying. */
+  readonly joining: ReadonlyMap<string, MisPupil>;
   readonly contacts: ReadonlyMap<string, ContactView>;
   readonly links: readonly MisLink[];
   readonly groups: ReadonlyMap<string, GroupView>;

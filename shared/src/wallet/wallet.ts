@@ -25,9 +25,13 @@ export function canClose(wallet: Wallet, roster: RosterView): CloseCheck {
       sentence: 'The wallet owner is not linked to any pupil in the MIS, so no leaver can be confirmed.',
     };
   }
-  const staying = contact.pupilIds
+  const onRoll = contact.pupilIds
     .map((id) => roster.pupils.get(id))
     .filter((pupil): pupil is NonNullable<typeof pupil> => pupil?.status === 'active');
+  const joining = contact.joiningPupilIds
+    .map((id) => roster.joining.get(id))
+    .filter((pupil): pupil is NonNullable<typeof pupil> => pupil !== undefined);
+  const staying = [...onRoll, ...joining];
   if (staying.length === 0) return { ok: true };
   const names = staying.map((pupil) => `${pupil.forename} ${pupil.surname}`);
   const who =
@@ -89,7 +93,8 @@ export function recordEntry(book: WalletBook, entry: Omit<LedgerEntry, 'flag'>):
   const wallet = book.wallets[entry.walletId];
   if (!wallet)
     return { ok: false, reason: 'unknown-wallet', sentence: `There is no wallet ${entry.walletId}.` };
-  if ((book.entries[entry.walletId] ?? []).some((existing) => existing.id === entry.id)) {
+  // Entry ids are unique across the whole ledger, not only within one wallet.
+  if (Object.values(book.entries).some((entries) => entries.some((existing) => existing.id === entry.id))) {
     return { ok: false, reason: 'duplicate-entry', sentence: `Entry ${entry.id} is already recorded.` };
   }
   const flagged = wallet.status !== 'open';
