@@ -143,7 +143,10 @@ const CLOSABLE_IDS = WALLET_IDS.filter((walletId) => {
   const wallet = INITIAL.book.wallets[walletId];
   return wallet !== undefined && leaveRoster.contacts.get(wallet.contactId)?.status === 'leaver';
 });
+/** Two wallets that come up most often, so close, settle and close-again collide within one run. */
+const HOT_IDS = CLOSABLE_IDS.slice(0, 2);
 const arbWalletId = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...HOT_IDS) },
   { weight: 3, arbitrary: fc.constantFrom(...CLOSABLE_IDS) },
   { weight: 1, arbitrary: fc.constantFrom(...WALLET_IDS) },
 );
@@ -339,7 +342,7 @@ describe('apply: properties over sequences of intents', () => {
           }
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 400 },
     );
   });
 
