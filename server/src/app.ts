@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
 import { healthRoutes } from './routes/health.ts';
+import { misRoutes } from './routes/mis.ts';
+import { yearEndRoutes } from './routes/year-end.ts';
 import { schoolRoutes } from './routes/school.ts';
 import { serveWebApp } from './static-files.ts';
 
@@ -16,6 +18,8 @@ export function createApp({ db, clock, webBuildDir }: AppOptions): Hono {
   const app = new Hono();
   app.route('/api/health', healthRoutes(db));
   app.route('/api/school', schoolRoutes(db, clock));
+  app.route('/api/mis', misRoutes(db, clock));
+  app.route('/api/year-end', yearEndRoutes(db));
   app.all('/api/*', (c) =>
     c.json({ error: 'not-found', message: `There is no ${c.req.method} ${c.req.path}.` }, 404),
   );

@@ -4,6 +4,7 @@ import { systemClock } from './clock.ts';
 import { readConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
+import { startDailySchedule } from './scheduler.ts';
 import { defaultSchool, summarise } from './school-summary.ts';
 import { defaultBuildDir } from './static-files.ts';
 
@@ -11,6 +12,9 @@ const config = readConfig();
 const db = openDatabase(config.dataDir);
 const loaded = loadDemoOnFirstRun(db, systemClock());
 const app = createApp({ db, clock: systemClock, webBuildDir: defaultBuildDir() });
+const stopSchedule = startDailySchedule(db, systemClock, (line) => {
+  console.error(line);
+});
 
 const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   const school = defaultSchool(db);
@@ -31,6 +35,7 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
 });
 
 function shutdown(): void {
+  stopSchedule();
   server.close();
   db.close();
   process.exit(0);

@@ -14,3 +14,4 @@ export * from './demo/layout.ts';
 export * from './demo/school.ts';
 export * from './api/school-summary.ts';
 export * from './demo/random.ts';
+export * from './roster/leavers-check.ts';

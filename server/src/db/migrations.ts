@@ -54,4 +54,77 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER ledger_entries_append_only_delete BEFORE DELETE ON ledger_entries
   BEGIN SELECT RAISE(ABORT, 'ledger entries are never removed'); END;
   `,
+  /* 2: MIS ingest: keys, runs, held snapshots, manual blocks, the applied roster state, the change log */ `
+  ALTER TABLE schools ADD COLUMN late_after_hours INTEGER NOT NULL DEFAULT 26 CHECK (late_after_hours > 0);
+
+  -- Only a hash is kept: a leaked database does not leak a key that can push data.
+  CREATE TABLE ingest_keys (
+    school_id INTEGER PRIMARY KEY REFERENCES schools(id),
+    key_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE ingest_runs (
+    id INTEGER PRIMARY KEY,
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    source TEXT NOT NULL CHECK (source IN ('xporter', 'oneroster', 'xporter-pull')),
+    mode TEXT CHECK (mode IS NULL OR mode IN ('full', 'delta')),
+    outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'held', 'rejected', 'failed')),
+    received_at TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    counts TEXT NOT NULL CHECK (json_valid(counts)),
+    warnings TEXT NOT NULL CHECK (json_valid(warnings)),
+    errors TEXT NOT NULL CHECK (json_valid(errors))
+  );
+  CREATE INDEX ingest_runs_by_school ON ingest_runs (school_id, id);
+
+  CREATE TABLE held_snapshots (
+    id INTEGER PRIMARY KEY,
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    run_id INTEGER NOT NULL REFERENCES ingest_runs(id),
+    batch TEXT NOT NULL CHECK (json_valid(batch)),
+    missing INTEGER NOT NULL,
+    on_roll INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'accepted', 'discarded')),
+    decided_at TEXT
+  );
+
+  -- Recorded at the school, not in the MIS: it survives every re-ingest.
+  CREATE TABLE contact_blocks (
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    contact_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (school_id, contact_id)
+  );
+
+  -- What the daily job last applied, so the next run records only what changed.
+  CREATE TABLE roster_state (
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    kind TEXT NOT NULL CHECK (kind IN ('pupil', 'contact')),
+    mis_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('active', 'leaver')),
+    registration_group_id TEXT,
+    PRIMARY KEY (school_id, kind, mis_id)
+  );
+
+  CREATE TABLE change_log (
+    id INTEGER PRIMARY KEY,
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    day TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    change TEXT NOT NULL CHECK (change IN ('joined', 'left', 'moved', 'returned')),
+    kind TEXT NOT NULL CHECK (kind IN ('pupil', 'contact')),
+    mis_id TEXT NOT NULL,
+    detail TEXT NOT NULL CHECK (json_valid(detail))
+  );
+  CREATE INDEX change_log_by_day ON change_log (school_id, day);
+
+  CREATE TABLE daily_runs (
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    day TEXT NOT NULL,
+    ran_at TEXT NOT NULL,
+    PRIMARY KEY (school_id, day)
+  );
+  `,
 ];

@@ -32,6 +32,12 @@ export function listSchools(db: Db): SchoolRow[] {
   return db.prepare('SELECT id, name, estab FROM schools ORDER BY id').all() as SchoolRow[];
 }
 
+export function schoolById(db: Db, id: number): SchoolRow | null {
+  return (
+    (db.prepare('SELECT id, name, estab FROM schools WHERE id = ?').get(id) as SchoolRow | undefined) ?? null
+  );
+}
+
 export function createSchool(db: Db, info: SchoolInfo, now: Date): SchoolRow {
   const result = db
     .prepare('INSERT INTO schools (name, estab, created_at) VALUES (?, ?, ?)')
@@ -49,15 +55,26 @@ export function saveRoster(db: Db, schoolId: number, mis: MisData): void {
 
 export function loadRoster(db: Db, school: SchoolRow): MisData {
   const rows = db
-    .prepare('SELECT kind, data FROM mis_records WHERE school_id = ? ORDER BY kind, rowid')
+    .prepare('SELECT kind, data FROM mis_records WHERE school_id = ? ORDER BY rowid')
     .all(school.id) as { kind: RecordKind; data: string }[];
   const byKind = (kind: RecordKind): unknown[] =>
     rows.filter((row) => row.kind === kind).map((row) => JSON.parse(row.data) as unknown);
   // Rows were written from validated MisData by saveRoster; they are read back as the same shapes.
+  // A block recorded at the school outlives every re-ingest: it is applied on reading, not stored in the MIS copy.
+  const blocked = new Set(
+    (
+      db.prepare('SELECT contact_id FROM contact_blocks WHERE school_id = ?').all(school.id) as {
+        contact_id: string;
+      }[]
+    ).map((row) => row.contact_id),
+  );
+  const contacts = (byKind('contact') as MisData['contacts'][number][]).map((contact) =>
+    blocked.has(contact.id) ? { ...contact, doNotContact: true } : contact,
+  );
   return {
     school: { name: school.name, estab: school.estab },
     pupils: byKind('pupil') as MisData['pupils'],
-    contacts: byKind('contact') as MisData['contacts'],
+    contacts,
     links: byKind('link') as MisData['links'],
     groups: byKind('group') as MisData['groups'],
     memberships: byKind('membership') as MisData['memberships'],

@@ -16,7 +16,8 @@ export interface MisPupil {
   readonly upn: string | null;
   readonly forename: string;
   readonly surname: string;
-  readonly dateOfBirth: IsoDate;
+  /** Absent from some feeds (OneRoster without demographics). */
+  readonly dateOfBirth: IsoDate | null;
   readonly entryDate: IsoDate;
   readonly leavingDate: IsoDate | null;
 }

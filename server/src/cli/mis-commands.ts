@@ -1,0 +1,147 @@
+import { londonInstant } from '@schoolping/shared';
+import { systemClock } from '../clock.ts';
+import { createSchool, listSchools } from '../db/school-store.ts';
+import { changesOn, runDaily } from '../ingest/daily.ts';
+import { acceptHeld, discardHeld, listHeld } from '../ingest/held.ts';
+import { rotateIngestKey } from '../ingest/keys.ts';
+import { leaversReport } from '../ingest/leavers.ts';
+import { syncHealth } from '../ingest/sync-health.ts';
+import { dateFlag, idFlag, requiredFlag, UsageError, type Command } from './args.ts';
+import { pickSchool, withDb } from './with-db.ts';
+
+const json = (value: unknown): void => {
+  console.log(JSON.stringify(value, null, 2));
+};
+
+export const misCommands: Record<string, Command> = {
+  'school-add': {
+    usage: 'school-add --name N --estab NNNNNNN',
+    summary: 'Create a school and print its ingest key.',
+    run(args) {
+      const name = requiredFlag(args, '--name').trim();
+      const estab = requiredFlag(args, '--estab');
+      if (!/^\d{7}$/.test(estab))
+        throw new UsageError('--estab must be the seven-digit DfE number (LA code and school number).');
+      if (!name) throw new UsageError('--name must not be empty.');
+      return withDb((db) => {
+        if (listSchools(db).some((school) => school.estab === estab))
+          throw new UsageError(`A school with estab ${estab} already exists.`);
+        const now = systemClock();
+        const { school, key } = db.transaction(() => {
+          const created = createSchool(db, { name, estab }, now);
+          return { school: created, key: rotateIngestKey(db, created.id, now) };
+        })();
+        console.log(
+          `Created school ${school.id}: ${school.name} (${school.estab}).\nIngest key (shown once, keep it safe):\n${key}`,
+        );
+        return 0;
+      });
+    },
+  },
+  'ingest-key': {
+    usage: 'ingest-key [--school ID]',
+    summary: 'Issue a new ingest key; the old one stops working.',
+    run(args) {
+      return withDb((db) => {
+        const school = pickSchool(db, idFlag(args, '--school'));
+        console.log(
+          `New ingest key for ${school.name} (the old one no longer works):\n${rotateIngestKey(db, school.id, systemClock())}`,
+        );
+        return 0;
+      });
+    },
+  },
+  held: {
+    usage: 'held [--accept ID | --discard ID]',
+    summary: 'List snapshots held for lacking many pupils, or decide one.',
+    run(args) {
+      return withDb((db) => {
+        const accept = idFlag(args, '--accept');
+        const discard = idFlag(args, '--discard');
+        if (accept !== undefined) json(acceptHeld(db, accept, systemClock()));
+        else if (discard !== undefined) {
+          discardHeld(db, discard, systemClock());
+          console.log(`Discarded held snapshot ${discard}; nothing was applied.`);
+        } else json(listHeld(db));
+        return 0;
+      });
+    },
+  },
+  daily: {
+    usage: 'daily [--as-of YYYY-MM-DD] [--school ID]',
+    summary: 'Run the 02:00 job now, or as of a date, and print what changed.',
+    run(args) {
+      const asOf = dateFlag(args, '--as-of');
+      const now = asOf === undefined ? systemClock() : londonInstant(asOf, 2);
+      return withDb((db) => {
+        const schoolId = idFlag(args, '--school');
+        const schools = schoolId === undefined ? listSchools(db) : [pickSchool(db, schoolId)];
+        for (const school of schools) {
+          const changes = db.transaction(() => runDaily(db, school.id, now))();
+          json({ school: school.name, changes });
+        }
+        return 0;
+      });
+    },
+  },
+  changes: {
+    usage: 'changes --date YYYY-MM-DD [--school ID]',
+    summary: 'Print the change log for a day: who joined, left or moved class.',
+    run(args) {
+      const date = dateFlag(args, '--date');
+      if (date === undefined) throw new UsageError('--date is required.');
+      return withDb((db) => {
+        json(changesOn(db, pickSchool(db, idFlag(args, '--school')).id, date));
+        return 0;
+      });
+    },
+  },
+  'mis-status': {
+    usage: 'mis-status [--school ID]',
+    summary: 'Is the MIS sync ok, late or failing, and what to do about it.',
+    run(args) {
+      return withDb((db) => {
+        json(syncHealth(db, pickSchool(db, idFlag(args, '--school')).id, systemClock()));
+        return 0;
+      });
+    },
+  },
+  leavers: {
+    usage: 'leavers --date YYYY-MM-DD [--school ID]',
+    summary: 'The leavers check as JSON: leavers, their contacts, and anything not as expected.',
+    run(args) {
+      const date = dateFlag(args, '--date');
+      if (date === undefined) throw new UsageError('--date is required.');
+      return withDb((db) => {
+        json(leaversReport(db, pickSchool(db, idFlag(args, '--school')), date));
+        return 0;
+      });
+    },
+  },
+  'contact-block': {
+    usage: 'contact-block --contact MISID --reason TEXT [--school ID] [--remove]',
+    summary: 'Record a do-not-contact block that survives every re-ingest.',
+    run(args) {
+      const contactId = requiredFlag(args, '--contact');
+      const isRemoval = args.includes('--remove');
+      const reason = isRemoval ? '' : requiredFlag(args, '--reason');
+      return withDb((db) => {
+        const school = pickSchool(db, idFlag(args, '--school'));
+        if (isRemoval) {
+          db.prepare('DELETE FROM contact_blocks WHERE school_id = ? AND contact_id = ?').run(
+            school.id,
+            contactId,
+          );
+          console.log(`Removed the block on contact ${contactId}.`);
+        } else {
+          db.prepare(
+            `INSERT INTO contact_blocks (school_id, contact_id, reason, created_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (school_id, contact_id) DO UPDATE SET reason = excluded.reason`,
+          ).run(school.id, contactId, reason, systemClock().toISOString());
+          console.log(`Contact ${contactId} will not be contacted (${reason}).`);
+        }
+        return 0;
+      });
+    },
+  },
+};

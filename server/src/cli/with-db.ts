@@ -1,0 +1,32 @@
+import { readConfig } from '../config.ts';
+import { openDatabase, type Db } from '../db/database.ts';
+import { listSchools, schoolById, type SchoolRow } from '../db/school-store.ts';
+import { UsageError } from './args.ts';
+
+export function withDb<T>(work: (db: Db) => T): T {
+  const db = openDatabase(readConfig().dataDir);
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** `--school ID`, or the only school when there is just one. */
+export function pickSchool(db: Db, id: number | undefined): SchoolRow {
+  if (id !== undefined) {
+    const school = schoolById(db, id);
+    if (!school) throw new UsageError(`There is no school ${id}. Schools: ${describeSchools(db)}`);
+    return school;
+  }
+  const schools = listSchools(db);
+  const [only] = schools;
+  if (schools.length !== 1 || !only)
+    throw new UsageError(`Say which school with --school ID. Schools: ${describeSchools(db)}`);
+  return only;
+}
+
+function describeSchools(db: Db): string {
+  const schools = listSchools(db);
+  return schools.length === 0 ? 'none yet' : schools.map((s) => `${s.id} ${s.name} (${s.estab})`).join('; ');
+}

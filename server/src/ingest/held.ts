@@ -1,0 +1,58 @@
+import type { Db } from '../db/database.ts';
+import { schoolById } from '../db/school-store.ts';
+import { ingestBatch, type IngestOutcome } from './ingest.ts';
+import type { RosterBatch } from './types.ts';
+
+export interface HeldSnapshot {
+  readonly id: number;
+  readonly schoolId: number;
+  readonly runId: number;
+  readonly receivedAt: string;
+  readonly missing: number;
+  readonly onRoll: number;
+}
+
+export function listHeld(db: Db): HeldSnapshot[] {
+  return db
+    .prepare(
+      `SELECT h.id, h.school_id AS schoolId, h.run_id AS runId, r.received_at AS receivedAt, h.missing, h.on_roll AS onRoll
+       FROM held_snapshots h JOIN ingest_runs r ON r.id = h.run_id WHERE h.status = 'held' ORDER BY h.id`,
+    )
+    .all() as HeldSnapshot[];
+}
+
+export class HeldSnapshotError extends Error {}
+
+function takeHeld(db: Db, id: number): { schoolId: number; batch: RosterBatch } {
+  const row = db
+    .prepare("SELECT school_id, batch FROM held_snapshots WHERE id = ? AND status = 'held'")
+    .get(id) as { school_id: number; batch: string } | undefined;
+  if (!row) throw new HeldSnapshotError(`There is no held snapshot ${id} waiting for a decision.`);
+  // Stored by ingestBatch from a checked batch.
+  return { schoolId: row.school_id, batch: JSON.parse(row.batch) as RosterBatch };
+}
+
+/** Apply a held snapshot as it is: an admin has confirmed the missing pupils really left. */
+export function acceptHeld(db: Db, id: number, now: Date): IngestOutcome {
+  return db.transaction(() => {
+    const { schoolId, batch } = takeHeld(db, id);
+    const school = schoolById(db, schoolId);
+    if (!school) throw new HeldSnapshotError(`School ${schoolId} no longer exists.`);
+    const outcome = ingestBatch(db, school, batch, batch.source, now, { accept: true });
+    db.prepare("UPDATE held_snapshots SET status = 'accepted', decided_at = ? WHERE id = ?").run(
+      now.toISOString(),
+      id,
+    );
+    return outcome;
+  })();
+}
+
+export function discardHeld(db: Db, id: number, now: Date): void {
+  db.transaction(() => {
+    takeHeld(db, id);
+    db.prepare("UPDATE held_snapshots SET status = 'discarded', decided_at = ? WHERE id = ?").run(
+      now.toISOString(),
+      id,
+    );
+  })();
+}

@@ -1,0 +1,66 @@
+import { demoSchool, type MisData } from '@schoolping/shared';
+import type { Hono } from 'hono';
+import { createApp } from '../app.ts';
+import type { Db } from '../db/database.ts';
+import { createSchool, type SchoolRow } from '../db/school-store.ts';
+import { tempDatabase } from '../test-support.ts';
+import { rotateIngestKey } from './keys.ts';
+import { toXporterPayload } from './xporter/demo-feed.ts';
+
+/** A real SQLite file with one empty school, its ingest key, and the app over it. */
+export interface IngestFixture {
+  readonly db: Db;
+  readonly app: Hono;
+  readonly school: SchoolRow;
+  readonly key: string;
+  /** Server time; tests move it. */
+  now: Date;
+  post(path: string, body: string, contentType?: string, key?: string): Promise<Response>;
+  pushXporter(payload: unknown): Promise<Response>;
+  cleanup(): void;
+}
+
+export function ingestFixture(now = new Date('2026-11-10T10:00:00Z'), estab = '8012000'): IngestFixture {
+  const temp = tempDatabase();
+  const school = createSchool(temp.db, { name: 'Brookfield Primary School', estab }, now);
+  const key = rotateIngestKey(temp.db, school.id, now);
+  const fixture: IngestFixture = {
+    db: temp.db,
+    school,
+    key,
+    now,
+    app: createApp({ db: temp.db, clock: () => fixture.now }),
+    post: (path, body, contentType = 'application/json', withKey = key) =>
+      Promise.resolve(
+        fixture.app.request(path, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': contentType, authorization: `Bearer ${withKey}` },
+        }),
+      ),
+    pushXporter: (payload) => fixture.post('/api/mis/xporter', JSON.stringify(payload)),
+    cleanup: temp.cleanup,
+  };
+  return fixture;
+}
+
+/** The demo primary as an XoD full snapshot. */
+export function demoFeed(): { mis: MisData; payload: Record<string, unknown[]> } {
+  const { mis } = demoSchool();
+  return { mis, payload: toXporterPayload(mis) };
+}
+
+/** Request env that makes a request look as if it came from `address` (for local-only routes). */
+export function fromAddress(address: string): {
+  incoming: { socket: { remoteAddress: string; remotePort: number; remoteFamily: string } };
+} {
+  return {
+    incoming: {
+      socket: {
+        remoteAddress: address,
+        remotePort: 50_000,
+        remoteFamily: address.includes(':') ? 'IPv6' : 'IPv4',
+      },
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { effectiveDay } from '@schoolping/shared';
+import type { Db } from '../db/database.ts';
+import type { SchoolRow } from '../db/school-store.ts';
+import { runDaily } from './daily.ts';
+import { mergeBatch } from './merge.ts';
+import {
+  loadRecordMaps,
+  saveRecordChanges,
+  type Counts,
+  type CountsByKind,
+  type RecordMaps,
+} from './roster-records.ts';
+import { NO_COUNTS, recordRun, type RunSource } from './runs.ts';
+import type { IngestIssue, RosterBatch } from './types.ts';
+
+/** A full snapshot missing more than this share of pupils on roll (with no leave date) is held. */
+export const HOLD_THRESHOLD = 0.1;
+
+export type IngestOutcome =
+  | {
+      readonly outcome: 'applied';
+      readonly runId: number;
+      /** Records of every kind; `byKind` says how many pupils, contacts, links… */
+      readonly counts: Counts;
+      readonly byKind: CountsByKind;
+      readonly warnings: readonly IngestIssue[];
+    }
+  | {
+      readonly outcome: 'held';
+      readonly runId: number;
+      readonly heldId: number;
+      readonly missing: number;
+      readonly onRoll: number;
+      readonly warnings: readonly IngestIssue[];
+    };
+
+export interface MissingPupils {
+  readonly missing: number;
+  readonly onRoll: number;
+}
+
+/** Pupils on roll with no leave date whom a full snapshot leaves out without explanation. */
+export function missingPupils(stored: RecordMaps, batch: RosterBatch): MissingPupils {
+  if (batch.mode !== 'full') return { missing: 0, onRoll: 0 };
+  const incoming = new Set(batch.records.pupils.map((pupil) => pupil.id));
+  let onRoll = 0;
+  let missing = 0;
+  for (const pupil of stored.pupil.values()) {
+    if (pupil.leavingDate !== null) continue;
+    onRoll++;
+    if (!incoming.has(pupil.id)) missing++;
+  }
+  return { missing, onRoll };
+}
+
+export function shouldHold({ missing, onRoll }: MissingPupils): boolean {
+  return onRoll > 0 && missing / onRoll > HOLD_THRESHOLD;
+}
+
+/**
+ * Apply one checked batch in a single transaction: the roster, the run record and the day's change
+ * log together, or none of them. `accept` applies a snapshot even if it would be held.
+ */
+export function ingestBatch(
+  db: Db,
+  school: SchoolRow,
+  batch: RosterBatch,
+  source: RunSource,
+  now: Date,
+  options: { readonly accept?: boolean } = {},
+): IngestOutcome {
+  const started = performance.now();
+  return db.transaction((): IngestOutcome => {
+    const stored = loadRecordMaps(db, school.id);
+    const gap = missingPupils(stored, batch);
+    const run = {
+      schoolId: school.id,
+      source,
+      mode: batch.mode,
+      receivedAt: now,
+      warnings: batch.warnings,
+      errors: [],
+    };
+    if (!options.accept && shouldHold(gap)) {
+      const runId = recordRun(db, {
+        ...run,
+        outcome: 'held',
+        counts: NO_COUNTS,
+        durationMs: performance.now() - started,
+      });
+      const heldId = Number(
+        db
+          .prepare(
+            'INSERT INTO held_snapshots (school_id, run_id, batch, missing, on_roll) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(school.id, runId, JSON.stringify(batch), gap.missing, gap.onRoll).lastInsertRowid,
+      );
+      return { outcome: 'held', runId, heldId, ...gap, warnings: batch.warnings };
+    }
+    const { next, leftKeys } = mergeBatch(stored, batch, effectiveDay(now));
+    const { counts, byKind } = saveRecordChanges(db, school.id, stored, next, leftKeys);
+    if (batch.schoolName && batch.schoolName !== school.name) {
+      db.prepare('UPDATE schools SET name = ? WHERE id = ?').run(batch.schoolName, school.id);
+    }
+    runDaily(db, school.id, now);
+    const runId = recordRun(db, {
+      ...run,
+      outcome: 'applied',
+      counts,
+      durationMs: performance.now() - started,
+    });
+    return { outcome: 'applied', runId, counts, byKind, warnings: batch.warnings };
+  })();
+}
+
+/** A feed refused before anything was applied: recorded so sync health shows it. */
+export function recordRefusal(
+  db: Db,
+  schoolId: number,
+  source: RunSource,
+  errors: readonly IngestIssue[],
+  now: Date,
+  durationMs: number,
+): number {
+  return recordRun(db, {
+    schoolId,
+    source,
+    mode: null,
+    outcome: 'rejected',
+    receivedAt: now,
+    durationMs,
+    counts: NO_COUNTS,
+    warnings: [],
+    errors,
+  });
+}
