@@ -63,7 +63,7 @@ if (!command) {
   process.exitCode = 2;
 } else {
   try {
-    process.exitCode = command.run(rest);
+    process.exitCode = await command.run(rest);
   } catch (error) {
     if (!(
       error instanceof UsageError ||

@@ -4,7 +4,7 @@ import { systemClock } from './clock.ts';
 import { readConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
-import { startDailySchedule } from './scheduler.ts';
+import { startDailySchedule, startPullSchedule } from './scheduler.ts';
 import { defaultSchool, summarise } from './school-summary.ts';
 import { defaultBuildDir } from './static-files.ts';
 
@@ -12,9 +12,11 @@ const config = readConfig();
 const db = openDatabase(config.dataDir);
 const loaded = loadDemoOnFirstRun(db, systemClock());
 const app = createApp({ db, clock: systemClock, webBuildDir: defaultBuildDir() });
-const stopSchedule = startDailySchedule(db, systemClock, (line) => {
+const log = (line: string): void => {
   console.error(line);
-});
+};
+const stopDaily = startDailySchedule(db, systemClock, log);
+const stopPulls = startPullSchedule(db, systemClock, log);
 
 const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   const school = defaultSchool(db);
@@ -35,7 +37,8 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
 });
 
 function shutdown(): void {
-  stopSchedule();
+  stopDaily();
+  stopPulls();
   server.close();
   db.close();
   process.exit(0);

@@ -1,8 +1,9 @@
 import { addDays, DAILY_RUN_HOUR, londonDate, londonInstant } from '@schoolping/shared';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
-import { listSchools } from './db/school-store.ts';
+import { listSchools, schoolById } from './db/school-store.ts';
 import { runDaily } from './ingest/daily.ts';
+import { listConnections, pullAndIngest } from './ingest/xod-pull.ts';
 
 /** The next 02:00 Europe/London after `now`. */
 export function nextDailyRun(now: Date): Date {
@@ -30,5 +31,38 @@ export function startDailySchedule(db: Db, clock: Clock, log: (line: string) => 
   tick();
   return () => {
     clearTimeout(timer);
+  };
+}
+
+const PULL_CHECK_MS = 10 * 60 * 1000;
+
+/** Pull from Xporter on Demand for each connected school when its interval has passed. */
+export function startPullSchedule(db: Db, clock: Clock, log: (line: string) => void): () => void {
+  let isRunning = false;
+  const check = async (): Promise<void> => {
+    if (isRunning) return;
+    isRunning = true;
+    try {
+      for (const connection of listConnections(db)) {
+        const school = schoolById(db, connection.schoolId);
+        const last = db
+          .prepare("SELECT max(received_at) AS at FROM ingest_runs WHERE school_id = ? AND source = 'xporter-pull'")
+          .get(connection.schoolId) as { at: string | null };
+        const isDue = last.at === null || clock().getTime() - Date.parse(last.at) >= connection.everyHours * 3_600_000;
+        if (!school || !isDue) continue;
+        const outcome = await pullAndIngest(db, school, connection, clock);
+        log(`Xporter pull for ${school.name}: ${outcome.outcome}`);
+      }
+    } catch (error) {
+      log(`Xporter pull failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      isRunning = false;
+    }
+  };
+  void check();
+  const timer = setInterval(() => void check(), PULL_CHECK_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
   };
 }

@@ -34,5 +34,5 @@ export function idFlag(args: readonly string[], name: string): number | undefine
 export interface Command {
   readonly usage: string;
   readonly summary: string;
-  run(args: readonly string[]): number;
+  run(args: readonly string[]): number | Promise<number>;
 }

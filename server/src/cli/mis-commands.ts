@@ -6,8 +6,9 @@ import { acceptHeld, discardHeld, listHeld } from '../ingest/held.ts';
 import { rotateIngestKey } from '../ingest/keys.ts';
 import { leaversReport } from '../ingest/leavers.ts';
 import { syncHealth } from '../ingest/sync-health.ts';
-import { dateFlag, idFlag, requiredFlag, UsageError, type Command } from './args.ts';
-import { pickSchool, withDb } from './with-db.ts';
+import { GROUPCALL_URLS, listConnections, pullAndIngest, saveConnection } from '../ingest/xod-pull.ts';
+import { dateFlag, flag, idFlag, requiredFlag, UsageError, type Command } from './args.ts';
+import { pickSchool, withDb, withDbAsync } from './with-db.ts';
 
 const json = (value: unknown): void => {
   console.log(JSON.stringify(value, null, 2));
@@ -141,6 +142,39 @@ export const misCommands: Record<string, Command> = {
           console.log(`Contact ${contactId} will not be contacted (${reason}).`);
         }
         return 0;
+      });
+    },
+  },
+  'xod-connect': {
+    usage: 'xod-connect --relying-party R --secret S [--xod-estab N] [--every-hours H] [--school ID]',
+    summary: 'Pull from Xporter on Demand every few hours (default 4).',
+    run(args) {
+      const relyingParty = requiredFlag(args, '--relying-party');
+      const secret = requiredFlag(args, '--secret');
+      const everyHours = Number(flag(args, '--every-hours') ?? 4);
+      if (!Number.isInteger(everyHours) || everyHours < 1 || everyHours > 24) throw new UsageError('--every-hours must be 1 to 24.');
+      return withDb((db) => {
+        const school = pickSchool(db, idFlag(args, '--school'));
+        const baseUrl = flag(args, '--base-url') ?? GROUPCALL_URLS.baseUrl;
+        const tokenUrl = flag(args, '--token-url') ?? GROUPCALL_URLS.tokenUrl;
+        const xodEstab = flag(args, '--xod-estab') ?? school.estab;
+        saveConnection(db, { schoolId: school.id, baseUrl, tokenUrl, xodEstab, relyingParty, secret, everyHours });
+        console.log(`${school.name} will be pulled from Xporter on Demand every ${everyHours} hours while the server runs.`);
+        return 0;
+      });
+    },
+  },
+  'xod-pull': {
+    usage: 'xod-pull [--school ID]',
+    summary: 'Pull from Xporter on Demand now and apply it.',
+    run(args) {
+      return withDbAsync(async (db) => {
+        const school = pickSchool(db, idFlag(args, '--school'));
+        const connection = listConnections(db).find((each) => each.schoolId === school.id);
+        if (!connection) throw new UsageError(`${school.name} has no Xporter connection: run xod-connect first.`);
+        const outcome = await pullAndIngest(db, school, connection, systemClock);
+        json(outcome);
+        return outcome.outcome === 'applied' || outcome.outcome === 'held' ? 0 : 1;
       });
     },
   },

@@ -12,6 +12,15 @@ export function withDb<T>(work: (db: Db) => T): T {
   }
 }
 
+export async function withDbAsync<T>(work: (db: Db) => Promise<T>): Promise<T> {
+  const db = openDatabase(readConfig().dataDir);
+  try {
+    return await work(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** `--school ID`, or the only school when there is just one. */
 export function pickSchool(db: Db, id: number | undefined): SchoolRow {
   if (id !== undefined) {

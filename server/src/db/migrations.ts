@@ -120,6 +120,18 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX change_log_by_day ON change_log (school_id, day);
 
+  -- Pulling from Xporter on Demand. The secret must be usable by the server, so it is stored as
+  -- given: protect the data folder as you would the MIS credentials themselves.
+  CREATE TABLE xod_connections (
+    school_id INTEGER PRIMARY KEY REFERENCES schools(id),
+    base_url TEXT NOT NULL,
+    token_url TEXT NOT NULL,
+    xod_estab TEXT NOT NULL,
+    relying_party TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    every_hours INTEGER NOT NULL DEFAULT 4 CHECK (every_hours BETWEEN 1 AND 24)
+  );
+
   CREATE TABLE daily_runs (
     school_id INTEGER NOT NULL REFERENCES schools(id),
     day TEXT NOT NULL,

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { demoFeed } from './ingest/ingest-fixture.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'schoolping-cli-'));
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The real command line, as support staff run it, on its own DATA_DIR. */
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'cli.ts'), ...args], {
+    env: { ...process.env, DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('npm run cli', () => {
+  it('lists its commands', () => {
+    const { status, stdout } = cli('help');
+    expect(status).toBe(0);
+    for (const command of ['school-add', 'ingest-key', 'held', 'daily', 'mis-status', 'leavers', 'contact-block', 'xod-connect']) {
+      expect(stdout).toContain(command);
+    }
+  });
+
+  it('adds a school with a key, rotates the key, and refuses bad input clearly', async () => {
+    const added = cli('school-add', '--name', 'Brookfield Primary School', '--estab', '8012000');
+    expect(added.status).toBe(0);
+    const firstKey = /spi_[\w-]+/.exec(added.stdout)?.[0];
+    expect(firstKey).toBeDefined();
+    expect(cli('school-add', '--name', 'X', '--estab', '12').stderr).toContain('seven-digit');
+    expect(cli('school-add', '--name', 'Again', '--estab', '8012000').stderr).toContain('already exists');
+
+    const rotated = cli('ingest-key');
+    const secondKey = /spi_[\w-]+/.exec(rotated.stdout)?.[0];
+    expect(secondKey).toBeDefined();
+    expect(secondKey).not.toBe(firstKey);
+
+    // The new key works against the same DATA_DIR through the real app.
+    const { openDatabase } = await import('./db/database.ts');
+    const { createApp } = await import('./app.ts');
+    const db = openDatabase(dataDir);
+    const app = createApp({ db, clock: () => new Date('2026-11-10T10:00:00Z') });
+    const push = (key: string | undefined) =>
+      app.request('/api/mis/xporter', {
+        method: 'POST',
+        body: JSON.stringify(demoFeed().payload),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key ?? ''}` },
+      });
+    expect((await push(firstKey)).status).toBe(401);
+    expect((await push(secondKey)).status).toBe(200);
+    db.close();
+  });
+
+  it('reports sync health, runs the daily job as of a date, and prints the leavers check', () => {
+    const status = JSON.parse(cli('mis-status').stdout) as { status: string; lastGoodSync: string };
+    expect(status.lastGoodSync).toBe('2026-11-10T10:00:00.000Z');
+    const daily = cli('daily', '--as-of', '2027-07-23');
+    expect(daily.status).toBe(0);
+    const changes = (JSON.parse(daily.stdout) as { changes: { change: string; detail: { name: string } }[] }).changes;
+    expect(changes).toContainEqual(expect.objectContaining({ change: 'left', detail: expect.objectContaining({ name: 'Poppy Daley' }) }));
+    const report = JSON.parse(cli('leavers', '--date', '2027-07-23').stdout) as { pupils: { name: string; contacts: { name: string; expected: string; actual: string }[] }[] };
+    const poppy = report.pupils.find((pupil) => pupil.name === 'Poppy Daley');
+    expect(poppy?.contacts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Karen Daley', expected: 'leaver', actual: 'leaver' }),
+        expect.objectContaining({ name: 'Mark Daley', expected: 'active', actual: 'active' }),
+      ]),
+    );
+    expect(cli('leavers', '--date', 'July').stderr).toContain('YYYY-MM-DD');
+  });
+
+  it('keeps a do-not-contact block and lists held snapshots', () => {
+    expect(cli('contact-block', '--contact', '5001', '--reason', 'court order').status).toBe(0);
+    expect(JSON.parse(cli('held').stdout)).toEqual([]);
+    expect(cli('held', '--accept', '99').stderr).toContain('no held snapshot 99');
+  });
+});

@@ -1,0 +1,93 @@
+import Database from 'better-sqlite3';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoSchool } from '@schoolping/shared';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from './db/database.ts';
+import { createSchool } from './db/school-store.ts';
+import { rotateIngestKey } from './ingest/keys.ts';
+import { toXporterPayload } from './ingest/xporter/demo-feed.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'schoolping-crash-'));
+const port = 20_000 + Math.floor(Math.random() * 20_000);
+let server: ChildProcess | undefined;
+afterAll(() => {
+  server?.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function startServer(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'main.ts')], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port) },
+    stdio: 'ignore',
+  });
+  // Poll health: the server is ready when it answers, not when the process starts.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the server did not start');
+}
+
+function push(key: string, body: string): Promise<Response> {
+  return fetch(`http://127.0.0.1:${port}/api/mis/xporter`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+  });
+}
+
+/** Forenames stored now, read through a separate connection as an outsider would. */
+function storedForenames(): string[] {
+  const db = new Database(join(dataDir, 'schoolping.sqlite'), { readonly: true });
+  try {
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const rows = db.prepare("SELECT data FROM mis_records WHERE kind = 'pupil' ORDER BY mis_id").all() as { data: string }[];
+    return rows.map((row) => (JSON.parse(row.data) as { forename: string }).forename);
+  } finally {
+    db.close();
+  }
+}
+
+describe('a server killed in the middle of an ingest', () => {
+  it('keeps the previous roster whole (or the new one whole), and the file passes integrity_check', async () => {
+    const { mis } = demoSchool({ size: 'secondary' });
+    const setup = openDatabase(dataDir);
+    const school = createSchool(setup, mis.school, new Date());
+    const key = rotateIngestKey(setup, school.id, new Date());
+    setup.close();
+
+    const before = toXporterPayload(mis);
+    server = await startServer();
+    expect((await push(key, JSON.stringify(before))).status).toBe(200);
+    const original = storedForenames();
+    expect(original).toHaveLength(mis.pupils.length);
+
+    const renamed = { ...before, Students: (before.Students as { Forename: string }[]).map((s) => ({ ...s, Forename: `${s.Forename}-B` })) };
+    const changed = JSON.stringify(renamed);
+    let killedBeforeAnswer = 0;
+    for (const delayMs of [30, 120, 300, 600]) {
+      const request = push(key, changed).catch(() => null);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      server.kill('SIGKILL');
+      if ((await request) === null) killedBeforeAnswer++;
+      const after = storedForenames();
+      const isOld = after.every((name, index) => name === original[index]);
+      const isNew = after.every((name, index) => name === `${original[index] ?? ''}-B`);
+      expect(after).toHaveLength(original.length);
+      expect(isOld || isNew).toBe(true);
+      if (isNew) break;
+      server = await startServer();
+    }
+    // At least one kill landed while the ingest was still being worked on.
+    expect(killedBeforeAnswer).toBeGreaterThan(0);
+    server = await startServer();
+    expect((await fetch(`http://127.0.0.1:${port}/api/health`)).ok).toBe(true);
+  }, 60_000);
+});

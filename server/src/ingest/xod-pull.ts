@@ -1,0 +1,103 @@
+import type { Db } from '../db/database.ts';
+import type { SchoolRow } from '../db/school-store.ts';
+import { ingestBatch, recordRefusal, type IngestOutcome } from './ingest.ts';
+import { recordRun, NO_COUNTS } from './runs.ts';
+import type { IngestIssue } from './types.ts';
+import { pullXporter, type XodTokenCache } from './xod-client.ts';
+import { parseXporter } from './xporter/parse.ts';
+
+export interface XodConnection {
+  readonly schoolId: number;
+  readonly baseUrl: string;
+  readonly tokenUrl: string;
+  /** The estab Groupcall knows the school by, which can differ from its DfE number. */
+  readonly xodEstab: string;
+  readonly relyingParty: string;
+  readonly secret: string;
+  readonly everyHours: number;
+}
+
+export const GROUPCALL_URLS = {
+  baseUrl: 'https://xporter.groupcall.com',
+  tokenUrl: 'https://login.groupcall.com/idaas/sts/STS/GetToken',
+} as const;
+
+export function saveConnection(db: Db, connection: XodConnection): void {
+  db.prepare(
+    `INSERT INTO xod_connections (school_id, base_url, token_url, xod_estab, relying_party, secret, every_hours)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (school_id) DO UPDATE SET base_url = excluded.base_url, token_url = excluded.token_url,
+       xod_estab = excluded.xod_estab, relying_party = excluded.relying_party, secret = excluded.secret,
+       every_hours = excluded.every_hours`,
+  ).run(
+    connection.schoolId,
+    connection.baseUrl,
+    connection.tokenUrl,
+    connection.xodEstab,
+    connection.relyingParty,
+    connection.secret,
+    connection.everyHours,
+  );
+}
+
+export function listConnections(db: Db): XodConnection[] {
+  return db
+    .prepare(
+      `SELECT school_id AS schoolId, base_url AS baseUrl, token_url AS tokenUrl, xod_estab AS xodEstab,
+              relying_party AS relyingParty, secret, every_hours AS everyHours FROM xod_connections`,
+    )
+    .all() as XodConnection[];
+}
+
+export type PullOutcome = IngestOutcome | { readonly outcome: 'failed' | 'rejected'; readonly runId: number; readonly errors: readonly IngestIssue[] };
+
+/**
+ * Pull a full snapshot and apply it like a push. Full snapshots every time: absence then means
+ * "left" and the held check protects against a half-empty answer, which a changeset cannot.
+ */
+export async function pullAndIngest(
+  db: Db,
+  school: SchoolRow,
+  connection: XodConnection,
+  now: () => Date,
+  options: { readonly fetch?: typeof fetch; readonly tokenCache?: XodTokenCache; readonly timeoutMs?: number } = {},
+): Promise<PullOutcome> {
+  const started = performance.now();
+  const pulled = await pullXporter(
+    {
+      baseUrl: connection.baseUrl,
+      tokenUrl: connection.tokenUrl,
+      estab: connection.xodEstab,
+      relyingParty: connection.relyingParty,
+      secret: connection.secret,
+    },
+    { ...options, now },
+  );
+  if (!pulled.ok) {
+    const errors = [{ where: pulled.error.endpoint ?? '', code: `xod-${pulled.error.code}`, message: pulled.error.message }];
+    const runId = recordRun(db, {
+      schoolId: school.id,
+      source: 'xporter-pull',
+      mode: null,
+      outcome: 'failed',
+      receivedAt: now(),
+      durationMs: performance.now() - started,
+      counts: NO_COUNTS,
+      warnings: [],
+      errors,
+    });
+    return { outcome: 'failed', runId, errors };
+  }
+  const parsed = parseXporter(pulled.payload);
+  const estab = parsed.ok ? parsed.batch.estab : null;
+  const errors: IngestIssue[] = parsed.ok
+    ? estab !== null && estab !== school.estab
+      ? [{ where: '/SchoolInfo/0/EstabId', code: 'wrong-school', message: `Xporter answered for establishment ${estab}, not ${school.name} (${school.estab}).` }]
+      : []
+    : [...parsed.errors];
+  if (!parsed.ok || errors.length > 0) {
+    const runId = recordRefusal(db, school.id, 'xporter-pull', errors, now(), performance.now() - started);
+    return { outcome: 'rejected', runId, errors };
+  }
+  return ingestBatch(db, school, parsed.batch, 'xporter-pull', now());
+}
