@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { measure, type Measurement } from './bench/measure.ts';
+import { ingestBenches } from './bench/ingest.ts';
 import { reducerBench } from './bench/reducer.ts';
 import { rosterBench } from './bench/roster.ts';
 
@@ -18,7 +19,7 @@ interface Row {
 }
 
 const rows: Row[] = [];
-for (const bench of [rosterBench(), reducerBench()]) {
+for (const bench of [rosterBench(), reducerBench(), ...ingestBenches()]) {
   const baseline = measure(bench.baseline, bench.runs);
   const subject = measure(bench.subject, bench.runs);
   rows.push({ name: bench.name, subject, baseline, baselineName: bench.baselineName, note: bench.note });

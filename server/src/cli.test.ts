@@ -12,10 +12,14 @@ afterAll(() => {
 
 /** The real command line, as support staff run it, on its own DATA_DIR. */
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'cli.ts'), ...args], {
-    env: { ...process.env, DATA_DIR: dataDir },
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'cli.ts'), ...args],
+    {
+      env: { ...process.env, DATA_DIR: dataDir },
+      encoding: 'utf8',
+    },
+  );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -23,7 +27,16 @@ describe('npm run cli', () => {
   it('lists its commands', () => {
     const { status, stdout } = cli('help');
     expect(status).toBe(0);
-    for (const command of ['school-add', 'ingest-key', 'held', 'daily', 'mis-status', 'leavers', 'contact-block', 'xod-connect']) {
+    for (const command of [
+      'school-add',
+      'ingest-key',
+      'held',
+      'daily',
+      'mis-status',
+      'leavers',
+      'contact-block',
+      'xod-connect',
+    ]) {
       expect(stdout).toContain(command);
     }
   });
@@ -62,9 +75,14 @@ describe('npm run cli', () => {
     expect(status.lastGoodSync).toBe('2026-11-10T10:00:00.000Z');
     const daily = cli('daily', '--as-of', '2027-07-23');
     expect(daily.status).toBe(0);
-    const changes = (JSON.parse(daily.stdout) as { changes: { change: string; detail: { name: string } }[] }).changes;
-    expect(changes).toContainEqual(expect.objectContaining({ change: 'left', detail: expect.objectContaining({ name: 'Poppy Daley' }) }));
-    const report = JSON.parse(cli('leavers', '--date', '2027-07-23').stdout) as { pupils: { name: string; contacts: { name: string; expected: string; actual: string }[] }[] };
+    const changes = (JSON.parse(daily.stdout) as { changes: { change: string; detail: { name: string } }[] })
+      .changes;
+    expect(changes).toContainEqual(
+      expect.objectContaining({ change: 'left', detail: expect.objectContaining({ name: 'Poppy Daley' }) }),
+    );
+    const report = JSON.parse(cli('leavers', '--date', '2027-07-23').stdout) as {
+      pupils: { name: string; contacts: { name: string; expected: string; actual: string }[] }[];
+    };
     const poppy = report.pupils.find((pupil) => pupil.name === 'Poppy Daley');
     expect(poppy?.contacts).toEqual(
       expect.arrayContaining([

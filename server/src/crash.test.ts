@@ -48,7 +48,9 @@ function storedForenames(): string[] {
   const db = new Database(join(dataDir, 'schoolping.sqlite'), { readonly: true });
   try {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const rows = db.prepare("SELECT data FROM mis_records WHERE kind = 'pupil' ORDER BY mis_id").all() as { data: string }[];
+    const rows = db.prepare("SELECT data FROM mis_records WHERE kind = 'pupil' ORDER BY mis_id").all() as {
+      data: string;
+    }[];
     return rows.map((row) => (JSON.parse(row.data) as { forename: string }).forename);
   } finally {
     db.close();
@@ -69,7 +71,13 @@ describe('a server killed in the middle of an ingest', () => {
     const original = storedForenames();
     expect(original).toHaveLength(mis.pupils.length);
 
-    const renamed = { ...before, Students: (before.Students as { Forename: string }[]).map((s) => ({ ...s, Forename: `${s.Forename}-B` })) };
+    const renamed = {
+      ...before,
+      Students: (before.Students as { Forename: string }[]).map((s) => ({
+        ...s,
+        Forename: `${s.Forename}-B`,
+      })),
+    };
     const changed = JSON.stringify(renamed);
     let killedBeforeAnswer = 0;
     for (const delayMs of [30, 120, 300, 600]) {

@@ -46,9 +46,12 @@ export function startPullSchedule(db: Db, clock: Clock, log: (line: string) => v
       for (const connection of listConnections(db)) {
         const school = schoolById(db, connection.schoolId);
         const last = db
-          .prepare("SELECT max(received_at) AS at FROM ingest_runs WHERE school_id = ? AND source = 'xporter-pull'")
+          .prepare(
+            "SELECT max(received_at) AS at FROM ingest_runs WHERE school_id = ? AND source = 'xporter-pull'",
+          )
           .get(connection.schoolId) as { at: string | null };
-        const isDue = last.at === null || clock().getTime() - Date.parse(last.at) >= connection.everyHours * 3_600_000;
+        const isDue =
+          last.at === null || clock().getTime() - Date.parse(last.at) >= connection.everyHours * 3_600_000;
         if (!school || !isDue) continue;
         const outcome = await pullAndIngest(db, school, connection, clock);
         log(`Xporter pull for ${school.name}: ${outcome.outcome}`);

@@ -152,14 +152,25 @@ export const misCommands: Record<string, Command> = {
       const relyingParty = requiredFlag(args, '--relying-party');
       const secret = requiredFlag(args, '--secret');
       const everyHours = Number(flag(args, '--every-hours') ?? 4);
-      if (!Number.isInteger(everyHours) || everyHours < 1 || everyHours > 24) throw new UsageError('--every-hours must be 1 to 24.');
+      if (!Number.isInteger(everyHours) || everyHours < 1 || everyHours > 24)
+        throw new UsageError('--every-hours must be 1 to 24.');
       return withDb((db) => {
         const school = pickSchool(db, idFlag(args, '--school'));
         const baseUrl = flag(args, '--base-url') ?? GROUPCALL_URLS.baseUrl;
         const tokenUrl = flag(args, '--token-url') ?? GROUPCALL_URLS.tokenUrl;
         const xodEstab = flag(args, '--xod-estab') ?? school.estab;
-        saveConnection(db, { schoolId: school.id, baseUrl, tokenUrl, xodEstab, relyingParty, secret, everyHours });
-        console.log(`${school.name} will be pulled from Xporter on Demand every ${everyHours} hours while the server runs.`);
+        saveConnection(db, {
+          schoolId: school.id,
+          baseUrl,
+          tokenUrl,
+          xodEstab,
+          relyingParty,
+          secret,
+          everyHours,
+        });
+        console.log(
+          `${school.name} will be pulled from Xporter on Demand every ${everyHours} hours while the server runs.`,
+        );
         return 0;
       });
     },
@@ -171,7 +182,8 @@ export const misCommands: Record<string, Command> = {
       return withDbAsync(async (db) => {
         const school = pickSchool(db, idFlag(args, '--school'));
         const connection = listConnections(db).find((each) => each.schoolId === school.id);
-        if (!connection) throw new UsageError(`${school.name} has no Xporter connection: run xod-connect first.`);
+        if (!connection)
+          throw new UsageError(`${school.name} has no Xporter connection: run xod-connect first.`);
         const outcome = await pullAndIngest(db, school, connection, systemClock);
         json(outcome);
         return outcome.outcome === 'applied' || outcome.outcome === 'held' ? 0 : 1;

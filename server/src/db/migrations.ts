@@ -56,6 +56,8 @@ export const MIGRATIONS: readonly string[] = [
   `,
   /* 2: MIS ingest: keys, runs, held snapshots, manual blocks, the applied roster state, the change log */ `
   ALTER TABLE schools ADD COLUMN late_after_hours INTEGER NOT NULL DEFAULT 26 CHECK (late_after_hours > 0);
+  -- Digest of the last applied batch: the same feed again is known unchanged without a merge.
+  ALTER TABLE schools ADD COLUMN last_batch_digest TEXT;
 
   -- Only a hash is kept: a leaked database does not leak a key that can push data.
   CREATE TABLE ingest_keys (

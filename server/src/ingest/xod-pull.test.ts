@@ -46,19 +46,29 @@ describe('pulling from Xporter on Demand', () => {
 
   it('records an XoD error that came as HTTP 200 as a failed run, and sync health says failing with advice', async () => {
     await pullAndIngest(temp.db, school, connection(), now);
-    standIn.setBehaviour({ faults: { Students: { kind: 'exception', message: 'Xporter service is not running' } } });
+    standIn.setBehaviour({
+      faults: { Students: { kind: 'exception', message: 'Xporter service is not running' } },
+    });
     const outcome = await pullAndIngest(temp.db, school, connection(), now);
-    expect(outcome).toMatchObject({ outcome: 'failed', errors: [expect.objectContaining({ code: 'xod-exception' })] });
+    expect(outcome).toMatchObject({
+      outcome: 'failed',
+      errors: [expect.objectContaining({ code: 'xod-exception' })],
+    });
     const health = syncHealth(temp.db, school.id, now());
     expect(health.status).toBe('failing');
-    expect(health.likelyCauses).toContain('The Groupcall Xporter application or service has stopped running on your server.');
+    expect(health.likelyCauses).toContain(
+      'The Groupcall Xporter application or service has stopped running on your server.',
+    );
     expect(loadRoster(temp.db, school).pupils).toHaveLength(STUDENTS.length);
   });
 
   it('refuses an answer for another school and applies nothing', async () => {
     const elsewhere = createSchool(temp.db, { name: 'Elsewhere', estab: '8010000' }, now());
     const outcome = await pullAndIngest(temp.db, elsewhere, { ...connection(), schoolId: elsewhere.id }, now);
-    expect(outcome).toMatchObject({ outcome: 'rejected', errors: [expect.objectContaining({ code: 'wrong-school' })] });
+    expect(outcome).toMatchObject({
+      outcome: 'rejected',
+      errors: [expect.objectContaining({ code: 'wrong-school' })],
+    });
     expect(loadRoster(temp.db, elsewhere).pupils).toEqual([]);
   });
 });

@@ -49,7 +49,13 @@ export function listConnections(db: Db): XodConnection[] {
     .all() as XodConnection[];
 }
 
-export type PullOutcome = IngestOutcome | { readonly outcome: 'failed' | 'rejected'; readonly runId: number; readonly errors: readonly IngestIssue[] };
+export type PullOutcome =
+  | IngestOutcome
+  | {
+      readonly outcome: 'failed' | 'rejected';
+      readonly runId: number;
+      readonly errors: readonly IngestIssue[];
+    };
 
 /**
  * Pull a full snapshot and apply it like a push. Full snapshots every time: absence then means
@@ -60,7 +66,11 @@ export async function pullAndIngest(
   school: SchoolRow,
   connection: XodConnection,
   now: () => Date,
-  options: { readonly fetch?: typeof fetch; readonly tokenCache?: XodTokenCache; readonly timeoutMs?: number } = {},
+  options: {
+    readonly fetch?: typeof fetch;
+    readonly tokenCache?: XodTokenCache;
+    readonly timeoutMs?: number;
+  } = {},
 ): Promise<PullOutcome> {
   const started = performance.now();
   const pulled = await pullXporter(
@@ -74,7 +84,9 @@ export async function pullAndIngest(
     { ...options, now },
   );
   if (!pulled.ok) {
-    const errors = [{ where: pulled.error.endpoint ?? '', code: `xod-${pulled.error.code}`, message: pulled.error.message }];
+    const errors = [
+      { where: pulled.error.endpoint ?? '', code: `xod-${pulled.error.code}`, message: pulled.error.message },
+    ];
     const runId = recordRun(db, {
       schoolId: school.id,
       source: 'xporter-pull',
@@ -92,7 +104,13 @@ export async function pullAndIngest(
   const estab = parsed.ok ? parsed.batch.estab : null;
   const errors: IngestIssue[] = parsed.ok
     ? estab !== null && estab !== school.estab
-      ? [{ where: '/SchoolInfo/0/EstabId', code: 'wrong-school', message: `Xporter answered for establishment ${estab}, not ${school.name} (${school.estab}).` }]
+      ? [
+          {
+            where: '/SchoolInfo/0/EstabId',
+            code: 'wrong-school',
+            message: `Xporter answered for establishment ${estab}, not ${school.name} (${school.estab}).`,
+          },
+        ]
       : []
     : [...parsed.errors];
   if (!parsed.ok || errors.length > 0) {

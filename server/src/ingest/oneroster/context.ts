@@ -1,0 +1,14 @@
+import type { IsoDate } from '@schoolping/shared';
+import type { Issues } from './issues.ts';
+
+export type OneRosterVersion = '1.1' | '1.2';
+/** The manifest's words: `bulk` replaces everything, `delta` changes only the rows it carries. */
+export type FileMode = 'bulk' | 'delta';
+
+/** What every reader needs to know about the bundle it is reading. */
+export interface Context {
+  readonly issues: Issues;
+  readonly version: OneRosterVersion;
+  readonly mode: FileMode;
+  readonly today: IsoDate;
+}

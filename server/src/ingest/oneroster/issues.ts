@@ -1,0 +1,61 @@
+import type { IngestIssue } from '../types.ts';
+
+const MAX_ERRORS = 500;
+
+/**
+ * Errors and warnings for one bundle. Errors are kept one by one, so an admin can fix each cell.
+ * A tolerable quirk usually repeats on every row (`TRUE` for `true`), so warnings with a `group`
+ * are folded into one issue that names the first cell and counts the rest.
+ */
+export class Issues {
+  readonly errors: IngestIssue[] = [];
+  #droppedErrors = 0;
+  readonly #warnings: Warning[] = [];
+  readonly #groups = new Map<string, Warning>();
+
+  error(where: string, code: string, message: string): void {
+    if (this.errors.length < MAX_ERRORS) this.errors.push({ where, code, message });
+    else this.#droppedErrors++;
+  }
+
+  /** Warnings with the same code and `group` (say, a file and column) become one issue. */
+  warn(where: string, code: string, message: string, group?: string): void {
+    const key = group === undefined ? null : `${code}\u0000${group}`;
+    const seen = key === null ? undefined : this.#groups.get(key);
+    if (seen) {
+      seen.more++;
+      return;
+    }
+    const warning: Warning = { issue: { where, code, message }, more: 0 };
+    if (key !== null) this.#groups.set(key, warning);
+    this.#warnings.push(warning);
+  }
+
+  get failed(): boolean {
+    return this.errors.length > 0;
+  }
+
+  errorReport(): IngestIssue[] {
+    if (this.#droppedErrors === 0) return this.errors;
+    return [
+      ...this.errors,
+      { where: '', code: 'more-issues', message: `…and ${this.#droppedErrors} more errors.` },
+    ];
+  }
+
+  warningReport(): IngestIssue[] {
+    return this.#warnings.map(({ issue, more }) =>
+      more === 0
+        ? issue
+        : {
+            ...issue,
+            message: `${issue.message} The same applies to ${more} more ${more === 1 ? 'row' : 'rows'}.`,
+          },
+    );
+  }
+}
+
+interface Warning {
+  readonly issue: IngestIssue;
+  more: number;
+}
