@@ -1,4 +1,5 @@
 import type { LedgerEntry, MisData, SchoolInfo, Wallet, WalletBook } from '@schoolping/shared';
+import { loadRecordMaps, type RecordMaps } from '../ingest/roster-records.ts';
 import type { Db } from './database.ts';
 
 export interface SchoolRow {
@@ -53,32 +54,30 @@ export function saveRoster(db: Db, schoolId: number, mis: MisData): void {
   for (const [kind, misId, data] of recordsOf(mis)) upsert.run(schoolId, kind, misId, JSON.stringify(data));
 }
 
+/** The roster as stored, with the school's own do-not-contact blocks applied. */
 export function loadRoster(db: Db, school: SchoolRow): MisData {
-  const rows = db
-    .prepare('SELECT kind, data FROM mis_records WHERE school_id = ? ORDER BY rowid')
-    .all(school.id) as { kind: RecordKind; data: string }[];
-  const byKind = (kind: RecordKind): unknown[] =>
-    rows.filter((row) => row.kind === kind).map((row) => JSON.parse(row.data) as unknown);
-  // Rows were written from validated MisData by saveRoster; they are read back as the same shapes.
-  // A block recorded at the school outlives every re-ingest: it is applied on reading, not stored in the MIS copy.
-  const blocked = new Set(
-    (
-      db.prepare('SELECT contact_id FROM contact_blocks WHERE school_id = ?').all(school.id) as {
-        contact_id: string;
-      }[]
-    ).map((row) => row.contact_id),
-  );
-  const contacts = (byKind('contact') as MisData['contacts'][number][]).map((contact) =>
-    blocked.has(contact.id) ? { ...contact, doNotContact: true } : contact,
-  );
+  return toMisData(school, loadRecordMaps(db, school.id), blockedContacts(db, school.id));
+}
+
+/** A block recorded at the school outlives every re-ingest: it is applied on reading, never stored in the MIS copy. */
+export function blockedContacts(db: Db, schoolId: number): ReadonlySet<string> {
+  const rows = db.prepare('SELECT contact_id FROM contact_blocks WHERE school_id = ?').all(schoolId) as {
+    contact_id: string;
+  }[];
+  return new Set(rows.map((row) => row.contact_id));
+}
+
+export function toMisData(school: SchoolRow, maps: RecordMaps, blocked: ReadonlySet<string>): MisData {
   return {
     school: { name: school.name, estab: school.estab },
-    pupils: byKind('pupil') as MisData['pupils'],
-    contacts,
-    links: byKind('link') as MisData['links'],
-    groups: byKind('group') as MisData['groups'],
-    memberships: byKind('membership') as MisData['memberships'],
-    staff: byKind('staff') as MisData['staff'],
+    pupils: [...maps.pupil.values()],
+    contacts: [...maps.contact.values()].map((contact) =>
+      blocked.has(contact.id) ? { ...contact, doNotContact: true } : contact,
+    ),
+    links: [...maps.link.values()],
+    groups: [...maps.group.values()],
+    memberships: [...maps.membership.values()],
+    staff: [...maps.staff.values()],
   };
 }
 

@@ -1,4 +1,4 @@
-import { rosterOn, type IsoDate, type PersonStatus, type RosterView } from '@schoolping/shared';
+import { rosterOn, type IsoDate, type MisData, type PersonStatus, type RosterView } from '@schoolping/shared';
 import type { Db } from '../db/database.ts';
 import { loadRoster, schoolById } from '../db/school-store.ts';
 
@@ -23,10 +23,10 @@ interface StateRow {
  * The daily job (02:00 London, and after every ingest): work out the roster as of now with the
  * shared rules and record what changed since it last ran. The first run records a baseline only.
  */
-export function runDaily(db: Db, schoolId: number, now: Date): ChangeEntry[] {
+export function runDaily(db: Db, schoolId: number, now: Date, mis?: MisData): ChangeEntry[] {
   const school = schoolById(db, schoolId);
   if (!school) throw new Error(`No school ${schoolId}`);
-  const roster = rosterOn(loadRoster(db, school), now);
+  const roster = rosterOn(mis ?? loadRoster(db, school), now);
   const previous = db.prepare('SELECT * FROM roster_state WHERE school_id = ?').all(schoolId) as StateRow[];
   const changes = previous.length === 0 ? [] : diff(roster, previous);
 
@@ -48,11 +48,21 @@ export function runDaily(db: Db, schoolId: number, now: Date): ChangeEntry[] {
     `INSERT INTO roster_state (school_id, kind, mis_id, status, registration_group_id) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (school_id, kind, mis_id) DO UPDATE SET status = excluded.status, registration_group_id = excluded.registration_group_id`,
   );
-  for (const pupil of roster.pupils.values()) {
-    upsertState.run(schoolId, 'pupil', pupil.id, pupil.status, pupil.registrationGroupId);
-  }
-  for (const contact of roster.contacts.values())
-    upsertState.run(schoolId, 'contact', contact.id, contact.status, null);
+  // Only what changed is written: most nights almost nothing does.
+  const known = new Map(previous.map((row) => [`${row.kind}:${row.mis_id}`, row]));
+  const write = (
+    kind: 'pupil' | 'contact',
+    misId: string,
+    status: PersonStatus,
+    groupId: string | null,
+  ): void => {
+    const old = known.get(`${kind}:${misId}`);
+    if (old?.status === status && old.registration_group_id === groupId) return;
+    upsertState.run(schoolId, kind, misId, status, groupId);
+  };
+  for (const pupil of roster.pupils.values())
+    write('pupil', pupil.id, pupil.status, pupil.registrationGroupId);
+  for (const contact of roster.contacts.values()) write('contact', contact.id, contact.status, null);
   db.prepare('INSERT OR REPLACE INTO daily_runs (school_id, day, ran_at) VALUES (?, ?, ?)').run(
     schoolId,
     roster.day,

@@ -97,14 +97,15 @@ describe('ingest properties', () => {
           const first = new Date('2026-11-10T10:00:00Z');
           ingestBatch(db, school, batch, 'xporter', first);
           const once = storedRecords(school);
-          const second = ingestBatch(
-            db,
-            school,
-            batch,
-            'xporter',
-            new Date(first.getTime() + hoursLater * 3_600_000),
-          );
+          const later = new Date(first.getTime() + hoursLater * 3_600_000);
+          // Through the merge itself: forget that this batch was the last one applied.
+          db.prepare('UPDATE schools SET last_batch_digest = NULL WHERE id = ?').run(school.id);
+          const second = ingestBatch(db, school, batch, 'xporter', later);
           expect(second).toMatchObject({ outcome: 'applied', counts: { added: 0, updated: 0, left: 0 } });
+          expect(storedRecords(school)).toEqual(once);
+          // And through the shortcut that recognises the same batch: the same answer.
+          const third = ingestBatch(db, school, batch, 'xporter', later);
+          expect(third).toEqual({ ...second, runId: third.runId });
           expect(storedRecords(school)).toEqual(once);
         },
       ),

@@ -1,7 +1,7 @@
 import { effectiveDay } from '@schoolping/shared';
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.ts';
-import type { SchoolRow } from '../db/school-store.ts';
+import { blockedContacts, toMisData, type SchoolRow } from '../db/school-store.ts';
 import { runDaily } from './daily.ts';
 import { mergeBatch } from './merge.ts';
 import {
@@ -12,7 +12,7 @@ import {
   type RecordMaps,
 } from './roster-records.ts';
 import { NO_COUNTS, recordRun, type RunSource } from './runs.ts';
-import type { IngestIssue, RosterBatch } from './types.ts';
+import type { IngestIssue, RecordKind, RosterBatch } from './types.ts';
 
 /** A full snapshot missing more than this share of pupils on roll (with no leave date) is held. */
 export const HOLD_THRESHOLD = 0.1;
@@ -72,8 +72,6 @@ export function ingestBatch(
 ): IngestOutcome {
   const started = performance.now();
   return db.transaction((): IngestOutcome => {
-    const stored = loadRecordMaps(db, school.id);
-    const gap = missingPupils(stored, batch);
     const run = {
       schoolId: school.id,
       source,
@@ -82,6 +80,22 @@ export function ingestBatch(
       warnings: batch.warnings,
       errors: [],
     };
+    const finish = (counts: Counts): number =>
+      recordRun(db, { ...run, outcome: 'applied', counts, durationMs: performance.now() - started });
+    const digest = batchDigest(batch);
+    if (isLastApplied(db, school.id, digest)) {
+      // Applying the same batch twice changes nothing (a property test holds us to it): skip the merge.
+      const byKind = storedCounts(db, school.id);
+      return {
+        outcome: 'applied',
+        runId: finish(totals(byKind)),
+        counts: totals(byKind),
+        byKind,
+        warnings: batch.warnings,
+      };
+    }
+    const stored = loadRecordMaps(db, school.id);
+    const gap = missingPupils(stored, batch);
     if (!options.accept && shouldHold(gap)) {
       const runId = recordRun(db, {
         ...run,
@@ -98,18 +112,6 @@ export function ingestBatch(
       );
       return { outcome: 'held', runId, heldId, ...gap, warnings: batch.warnings };
     }
-    const digest = batchDigest(batch);
-    if (isLastApplied(db, school.id, digest)) {
-      // Applying the same batch twice changes nothing (a property test holds us to it): skip the merge.
-      const byKind = unchangedCounts(stored);
-      const runId = recordRun(db, {
-        ...run,
-        outcome: 'applied',
-        counts: totals(byKind),
-        durationMs: performance.now() - started,
-      });
-      return { outcome: 'applied', runId, counts: totals(byKind), byKind, warnings: batch.warnings };
-    }
     const { next, leftKeys } = mergeBatch(stored, batch, effectiveDay(now));
     const { counts, byKind } = saveRecordChanges(db, school.id, stored, next, leftKeys);
     db.prepare('UPDATE schools SET last_batch_digest = ? WHERE id = ?').run(digest, school.id);
@@ -117,14 +119,10 @@ export function ingestBatch(
       db.prepare('UPDATE schools SET name = ? WHERE id = ?').run(batch.schoolName, school.id);
     }
     // The 02:00 job covers the passing of days; after an ingest it matters only if something changed.
-    if (counts.added + counts.updated + counts.left > 0) runDaily(db, school.id, now);
-    const runId = recordRun(db, {
-      ...run,
-      outcome: 'applied',
-      counts,
-      durationMs: performance.now() - started,
-    });
-    return { outcome: 'applied', runId, counts, byKind, warnings: batch.warnings };
+    if (counts.added + counts.updated + counts.left > 0) {
+      runDaily(db, school.id, now, toMisData(school, next, blockedContacts(db, school.id)));
+    }
+    return { outcome: 'applied', runId: finish(counts), counts, byKind, warnings: batch.warnings };
   })();
 }
 
@@ -141,15 +139,27 @@ function isLastApplied(db: Db, schoolId: number, digest: string): boolean {
   return row.digest === digest;
 }
 
-function unchangedCounts(stored: RecordMaps): CountsByKind {
-  const of = (size: number): Counts => ({ added: 0, updated: 0, left: 0, unchanged: size });
+function storedCounts(db: Db, schoolId: number): CountsByKind {
+  const rows = db
+    .prepare('SELECT kind, count(*) AS n FROM mis_records WHERE school_id = ? GROUP BY kind')
+    .all(schoolId) as {
+    kind: RecordKind;
+    n: number;
+  }[];
+  const size = new Map(rows.map((row) => [row.kind, row.n]));
+  const of = (kind: RecordKind): Counts => ({
+    added: 0,
+    updated: 0,
+    left: 0,
+    unchanged: size.get(kind) ?? 0,
+  });
   return {
-    pupil: of(stored.pupil.size),
-    contact: of(stored.contact.size),
-    link: of(stored.link.size),
-    group: of(stored.group.size),
-    membership: of(stored.membership.size),
-    staff: of(stored.staff.size),
+    pupil: of('pupil'),
+    contact: of('contact'),
+    link: of('link'),
+    group: of('group'),
+    membership: of('membership'),
+    staff: of('staff'),
   };
 }
 

@@ -1,4 +1,4 @@
-import { addDays, type IsoDate, type MisMembership } from '@schoolping/shared';
+import { addDays, type IsoDate, type MisMembership, type MisPupil } from '@schoolping/shared';
 import { cloneMaps, membershipKey, type RecordMaps } from './roster-records.ts';
 import { recordKey, type FeedMembership, type RosterBatch } from './types.ts';
 
@@ -22,7 +22,8 @@ export function mergeBatch(stored: RecordMaps, batch: RosterBatch, day: IsoDate)
   const incomingPupils = new Set(records.pupils.map((pupil) => pupil.id));
   const incomingStaff = new Set(records.staff.map((member) => member.id));
 
-  for (const pupil of records.pupils) next.pupil.set(pupil.id, pupil);
+  for (const pupil of records.pupils)
+    next.pupil.set(pupil.id, batch.mode === 'delta' ? keepKnown(stored, pupil, batch) : pupil);
   for (const contact of records.contacts) next.contact.set(contact.id, contact);
   for (const group of records.groups) next.group.set(group.id, group);
   for (const member of records.staff) next.staff.set(member.id, member);
@@ -105,6 +106,20 @@ function mergeMemberships(
     else next.membership.set(key, { ...membership, endDate });
     leftKeys.add(`membership:${key}`);
   }
+}
+
+/**
+ * A changeset row may not carry everything the server knows: OneRoster deltas often omit the
+ * demographics and enrollment rows that give a birth date and an entry date. Keep what is known.
+ */
+function keepKnown(stored: RecordMaps, pupil: MisPupil, batch: RosterBatch): MisPupil {
+  const known = stored.pupil.get(pupil.id);
+  if (!known) return pupil;
+  return {
+    ...pupil,
+    dateOfBirth: pupil.dateOfBirth ?? known.dateOfBirth,
+    entryDate: batch.source === 'oneroster' ? known.entryDate : pupil.entryDate,
+  };
 }
 
 function isYearOrClass(maps: RecordMaps, groupId: string): boolean {

@@ -12,8 +12,23 @@ export async function readOneRosterRequest(request: Request, now: Date): Promise
   } else if (type.startsWith('multipart/form-data')) {
     const form = await request.formData();
     const files = new Map<string, string>();
+    const utf8 = new TextDecoder('utf-8', { fatal: true });
     for (const value of form.values()) {
-      if (typeof value !== 'string') files.set(value.name, await value.text());
+      if (typeof value === 'string') continue;
+      try {
+        files.set(value.name, utf8.decode(await value.arrayBuffer()));
+      } catch {
+        return {
+          ok: false,
+          errors: [
+            {
+              where: value.name,
+              code: 'not-utf8',
+              message: `${value.name} is not UTF-8 text; save it as UTF-8 and send it again.`,
+            },
+          ],
+        };
+      }
     }
     bundle = readOneRosterBundle({ files });
   } else {

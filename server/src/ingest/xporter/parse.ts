@@ -116,16 +116,20 @@ function readDatasets(input: Record<string, unknown>, errors: IssueList): Parsed
     const seen = new Map<string, number>();
     rows.forEach((row: unknown, index) => {
       const result = DATASETS[name].safeParse(row);
-      if (!result.success) return errors.add(...zodIssues([name, index], result.error));
+      if (!result.success) {
+        errors.add(...zodIssues([name, index], result.error));
+        return;
+      }
       const idValue = (result.data as { Id?: unknown }).Id;
       if (typeof idValue === 'string') {
         const first = seen.get(idValue);
         if (first !== undefined) {
-          return errors.add({
+          errors.add({
             where: pointer(name, index, 'Id'),
             code: 'duplicate-id',
             message: `Id "${idValue}" appears twice in ${name} (also at ${pointer(name, first)}).`,
           });
+          return;
         }
         seen.set(idValue, index);
       }
@@ -181,12 +185,13 @@ function checkReferences(parsed: Parsed, errors: IssueList): void {
   const students = new Set(parsed.Students.map(({ record }) => record.Id));
   const contacts = new Set(parsed.Contacts.map(({ record }) => record.Id));
   const groups = new Set(parsed.Group.map(({ record }) => record.Id));
-  const missing = (dataset: string, index: number, field: string, value: string, target: string): void =>
+  const missing = (dataset: string, index: number, field: string, value: string, target: string): void => {
     errors.add({
       where: pointer(dataset, index, field),
       code: 'unknown-reference',
       message: `${field} "${value}" is not in ${target}.`,
     });
+  };
   for (const { record, index } of parsed.StudentContacts) {
     if (!students.has(record.StudentId))
       missing('StudentContacts', index, 'StudentId', record.StudentId, 'Students');
