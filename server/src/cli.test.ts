@@ -73,7 +73,13 @@ describe('npm run cli', () => {
   it('reports sync health, runs the daily job as of a date, and prints the leavers check', () => {
     const status = JSON.parse(cli('mis-status').stdout) as { status: string; lastGoodSync: string };
     expect(status.lastGoodSync).toBe('2026-11-10T10:00:00.000Z');
-    const daily = cli('daily', '--as-of', '2027-07-23');
+    const preview = JSON.parse(cli('daily', '--as-of', '2027-07-23').stdout) as {
+      preview: boolean;
+      changes: unknown[];
+    };
+    expect(preview.preview).toBe(true);
+    expect(preview.changes.length).toBeGreaterThan(0);
+    const daily = cli('daily', '--as-of', '2027-07-23', '--apply');
     expect(daily.status).toBe(0);
     const changes = (JSON.parse(daily.stdout) as { changes: { change: string; detail: { name: string } }[] })
       .changes;

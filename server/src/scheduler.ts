@@ -11,8 +11,15 @@ export function nextDailyRun(now: Date): Date {
   return today > now ? today : londonInstant(addDays(londonDate(now), 1), DAILY_RUN_HOUR);
 }
 
-export function runDailyForAll(db: Db, now: Date): void {
-  for (const school of listSchools(db)) db.transaction(() => runDaily(db, school.id, now))();
+/** One school's failure must not stop the others' nightly run. */
+export function runDailyForAll(db: Db, now: Date, log: (line: string) => void = () => undefined): void {
+  for (const school of listSchools(db)) {
+    try {
+      db.transaction(() => runDaily(db, school.id, now)).immediate();
+    } catch (error) {
+      log(`Daily job failed for ${school.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
 }
 
 /** Run the daily job now (to catch up after downtime) and then at every 02:00 London time. */
@@ -20,7 +27,7 @@ export function startDailySchedule(db: Db, clock: Clock, log: (line: string) => 
   let timer: NodeJS.Timeout | undefined;
   const tick = (): void => {
     try {
-      runDailyForAll(db, clock());
+      runDailyForAll(db, clock(), log);
     } catch (error) {
       log(`Daily job failed: ${error instanceof Error ? error.message : String(error)}`);
     }

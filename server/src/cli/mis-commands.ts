@@ -1,7 +1,7 @@
-import { londonInstant } from '@schoolping/shared';
+import { londonDate, londonInstant } from '@schoolping/shared';
 import { systemClock } from '../clock.ts';
 import { createSchool, listSchools } from '../db/school-store.ts';
-import { changesOn, runDaily } from '../ingest/daily.ts';
+import { changesOn, previewDaily, runDaily } from '../ingest/daily.ts';
 import { acceptHeld, discardHeld, listHeld } from '../ingest/held.ts';
 import { rotateIngestKey } from '../ingest/keys.ts';
 import { leaversReport } from '../ingest/leavers.ts';
@@ -69,17 +69,21 @@ export const misCommands: Record<string, Command> = {
     },
   },
   daily: {
-    usage: 'daily [--as-of YYYY-MM-DD] [--school ID]',
-    summary: 'Run the 02:00 job now, or as of a date, and print what changed.',
+    usage: 'daily [--as-of YYYY-MM-DD [--apply]] [--school ID]',
+    summary: 'Run the 02:00 job now; as of another date it is a preview unless --apply.',
     run(args) {
       const asOf = dateFlag(args, '--as-of');
       const now = asOf === undefined ? systemClock() : londonInstant(asOf, 2);
+      // Applying a day ahead would make later real runs wait for it; previewing is the safe default.
+      const isPreview = asOf !== undefined && asOf !== londonDate(systemClock()) && !args.includes('--apply');
       return withDb((db) => {
         const schoolId = idFlag(args, '--school');
         const schools = schoolId === undefined ? listSchools(db) : [pickSchool(db, schoolId)];
         for (const school of schools) {
-          const changes = db.transaction(() => runDaily(db, school.id, now))();
-          json({ school: school.name, changes });
+          const changes = isPreview
+            ? previewDaily(db, school.id, now)
+            : db.transaction(() => runDaily(db, school.id, now)).immediate();
+          json({ school: school.name, preview: isPreview, changes });
         }
         return 0;
       });
@@ -187,6 +191,21 @@ export const misCommands: Record<string, Command> = {
         const outcome = await pullAndIngest(db, school, connection, systemClock);
         json(outcome);
         return outcome.outcome === 'applied' || outcome.outcome === 'held' ? 0 : 1;
+      });
+    },
+  },
+  'school-set': {
+    usage: 'school-set --late-after-hours N [--school ID]',
+    summary: 'After how many hours without a good sync the MIS feed counts as late (default 26).',
+    run(args) {
+      const hours = Number(requiredFlag(args, '--late-after-hours'));
+      if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 14)
+        throw new UsageError('--late-after-hours must be 1 to 336.');
+      return withDb((db) => {
+        const school = pickSchool(db, idFlag(args, '--school'));
+        db.prepare('UPDATE schools SET late_after_hours = ? WHERE id = ?').run(hours, school.id);
+        console.log(`${school.name}: the MIS feed counts as late after ${hours} hours without a good sync.`);
+        return 0;
       });
     },
   },

@@ -21,7 +21,8 @@ export function openDatabase(dataDir: string, fileName = 'schoolping.sqlite'): D
   const db = new Database(join(dataDir, fileName));
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('synchronous = NORMAL');
+  // FULL: a commit the server has acknowledged survives a power cut, not only a crash.
+  db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;

@@ -85,6 +85,7 @@ export const MIGRATIONS: readonly string[] = [
     school_id INTEGER NOT NULL REFERENCES schools(id),
     run_id INTEGER NOT NULL REFERENCES ingest_runs(id),
     batch TEXT NOT NULL CHECK (json_valid(batch)),
+    digest TEXT NOT NULL,
     missing INTEGER NOT NULL,
     on_roll INTEGER NOT NULL,
     status TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'accepted', 'discarded')),

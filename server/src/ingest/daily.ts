@@ -27,6 +27,13 @@ export function runDaily(db: Db, schoolId: number, now: Date, mis?: MisData): Ch
   const school = schoolById(db, schoolId);
   if (!school) throw new Error(`No school ${schoolId}`);
   const roster = rosterOn(mis ?? loadRoster(db, school), now);
+  const { day: lastDay } = db
+    .prepare('SELECT max(day) AS day FROM daily_runs WHERE school_id = ?')
+    .get(schoolId) as {
+    day: IsoDate | null;
+  };
+  // Never go backwards: a day already applied (by a run "as of" a later date) stays applied.
+  if (lastDay !== null && roster.day < lastDay) return [];
   const previous = db.prepare('SELECT * FROM roster_state WHERE school_id = ?').all(schoolId) as StateRow[];
   const changes = previous.length === 0 ? [] : diff(roster, previous);
 
@@ -142,4 +149,20 @@ export function changesOn(db: Db, schoolId: number, day: IsoDate): ChangeEntry[]
     misId: row.mis_id,
     detail: JSON.parse(row.detail) as Record<string, string | null>,
   }));
+}
+
+class Rollback extends Error {}
+
+/** What the daily job would record, without recording it. */
+export function previewDaily(db: Db, schoolId: number, now: Date): ChangeEntry[] {
+  let changes: ChangeEntry[] = [];
+  try {
+    db.transaction(() => {
+      changes = runDaily(db, schoolId, now);
+      throw new Rollback();
+    })();
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  return changes;
 }

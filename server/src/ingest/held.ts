@@ -23,19 +23,27 @@ export function listHeld(db: Db): HeldSnapshot[] {
 
 export class HeldSnapshotError extends Error {}
 
-function takeHeld(db: Db, id: number): { schoolId: number; batch: RosterBatch } {
+function takeHeld(db: Db, id: number): { schoolId: number; runId: number; batch: RosterBatch } {
   const row = db
-    .prepare("SELECT school_id, batch FROM held_snapshots WHERE id = ? AND status = 'held'")
-    .get(id) as { school_id: number; batch: string } | undefined;
+    .prepare("SELECT school_id, run_id, batch FROM held_snapshots WHERE id = ? AND status = 'held'")
+    .get(id) as { school_id: number; run_id: number; batch: string } | undefined;
   if (!row) throw new HeldSnapshotError(`There is no held snapshot ${id} waiting for a decision.`);
   // Stored by ingestBatch from a checked batch.
-  return { schoolId: row.school_id, batch: JSON.parse(row.batch) as RosterBatch };
+  return { schoolId: row.school_id, runId: row.run_id, batch: JSON.parse(row.batch) as RosterBatch };
 }
 
 /** Apply a held snapshot as it is: an admin has confirmed the missing pupils really left. */
 export function acceptHeld(db: Db, id: number, now: Date): IngestOutcome {
   return db.transaction(() => {
-    const { schoolId, batch } = takeHeld(db, id);
+    const { schoolId, runId, batch } = takeHeld(db, id);
+    const newer = db
+      .prepare("SELECT count(*) AS n FROM ingest_runs WHERE school_id = ? AND id > ? AND outcome = 'applied'")
+      .get(schoolId, runId) as { n: number };
+    if (newer.n > 0) {
+      throw new HeldSnapshotError(
+        `Held snapshot ${id} is older than data applied since; applying it now would undo that. Discard it instead.`,
+      );
+    }
     const school = schoolById(db, schoolId);
     if (!school) throw new HeldSnapshotError(`School ${schoolId} no longer exists.`);
     const outcome = ingestBatch(db, school, batch, batch.source, now, { accept: true });

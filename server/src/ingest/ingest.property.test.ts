@@ -55,6 +55,7 @@ type PupilSpec = typeof arbPupil extends fc.Arbitrary<infer T> ? T : never;
 function feedOf(pupils: readonly PupilSpec[]): Record<string, unknown[]> {
   const contactIds = new Set(pupils.flatMap((pupil) => pupil.contacts));
   return {
+    SchoolInfo: [{ Id: '1', Name: 'Test School', EstabId: '8010001' }],
     Students: pupils.map((pupil, index) => ({
       Id: `S${index}`,
       Forename: pupil.forename,

@@ -14,7 +14,7 @@ import {
 import { NO_COUNTS, recordRun, type RunSource } from './runs.ts';
 import type { IngestIssue, RecordKind, RosterBatch } from './types.ts';
 
-/** A full snapshot missing more than this share of pupils on roll (with no leave date) is held. */
+/** A feed dropping more than this share of pupils on roll (with no leave date) is held. */
 export const HOLD_THRESHOLD = 0.1;
 
 export type IngestOutcome =
@@ -40,16 +40,18 @@ export interface MissingPupils {
   readonly onRoll: number;
 }
 
-/** Pupils on roll with no leave date whom a full snapshot leaves out without explanation. */
+/** Pupils on roll with no leave date whom a feed drops without explanation. */
 export function missingPupils(stored: RecordMaps, batch: RosterBatch): MissingPupils {
-  if (batch.mode !== 'full') return { missing: 0, onRoll: 0 };
+  // A changeset "misses" the pupils it lists as no longer in the result; a snapshot, those it leaves out.
+  const removed = new Set(batch.removed.pupil);
   const incoming = new Set(batch.records.pupils.map((pupil) => pupil.id));
+  const isMissing = (id: string): boolean => (batch.mode === 'full' ? !incoming.has(id) : removed.has(id));
   let onRoll = 0;
   let missing = 0;
   for (const pupil of stored.pupil.values()) {
     if (pupil.leavingDate !== null) continue;
     onRoll++;
-    if (!incoming.has(pupil.id)) missing++;
+    if (isMissing(pupil.id)) missing++;
   }
   return { missing, onRoll };
 }
@@ -71,59 +73,67 @@ export function ingestBatch(
   options: { readonly accept?: boolean } = {},
 ): IngestOutcome {
   const started = performance.now();
-  return db.transaction((): IngestOutcome => {
-    const run = {
-      schoolId: school.id,
-      source,
-      mode: batch.mode,
-      receivedAt: now,
-      warnings: batch.warnings,
-      errors: [],
-    };
-    const finish = (counts: Counts): number =>
-      recordRun(db, { ...run, outcome: 'applied', counts, durationMs: performance.now() - started });
-    const digest = batchDigest(batch);
-    if (isLastApplied(db, school.id, digest)) {
-      // Applying the same batch twice changes nothing (a property test holds us to it): skip the merge.
-      const byKind = storedCounts(db, school.id);
-      return {
-        outcome: 'applied',
-        runId: finish(totals(byKind)),
-        counts: totals(byKind),
-        byKind,
+  return db
+    .transaction((): IngestOutcome => {
+      const run = {
+        schoolId: school.id,
+        source,
+        mode: batch.mode,
+        receivedAt: now,
         warnings: batch.warnings,
+        errors: [],
       };
-    }
-    const stored = loadRecordMaps(db, school.id);
-    const gap = missingPupils(stored, batch);
-    if (!options.accept && shouldHold(gap)) {
-      const runId = recordRun(db, {
-        ...run,
-        outcome: 'held',
-        counts: NO_COUNTS,
-        durationMs: performance.now() - started,
-      });
-      const heldId = Number(
-        db
-          .prepare(
-            'INSERT INTO held_snapshots (school_id, run_id, batch, missing, on_roll) VALUES (?, ?, ?, ?, ?)',
-          )
-          .run(school.id, runId, JSON.stringify(batch), gap.missing, gap.onRoll).lastInsertRowid,
-      );
-      return { outcome: 'held', runId, heldId, ...gap, warnings: batch.warnings };
-    }
-    const { next, leftKeys } = mergeBatch(stored, batch, effectiveDay(now));
-    const { counts, byKind } = saveRecordChanges(db, school.id, stored, next, leftKeys);
-    db.prepare('UPDATE schools SET last_batch_digest = ? WHERE id = ?').run(digest, school.id);
-    if (batch.schoolName && batch.schoolName !== school.name) {
-      db.prepare('UPDATE schools SET name = ? WHERE id = ?').run(batch.schoolName, school.id);
-    }
-    // The 02:00 job covers the passing of days; after an ingest it matters only if something changed.
-    if (counts.added + counts.updated + counts.left > 0) {
-      runDaily(db, school.id, now, toMisData(school, next, blockedContacts(db, school.id)));
-    }
-    return { outcome: 'applied', runId: finish(counts), counts, byKind, warnings: batch.warnings };
-  })();
+      const finish = (counts: Counts): number =>
+        recordRun(db, { ...run, outcome: 'applied', counts, durationMs: performance.now() - started });
+      const digest = batchDigest(batch);
+      if (isLastApplied(db, school.id, digest)) {
+        // Applying the same batch twice changes nothing (a property test holds us to it): skip the merge.
+        const byKind = storedCounts(db, school.id);
+        return {
+          outcome: 'applied',
+          runId: finish(totals(byKind)),
+          counts: totals(byKind),
+          byKind,
+          warnings: batch.warnings,
+        };
+      }
+      const stored = loadRecordMaps(db, school.id);
+      const gap = missingPupils(stored, batch);
+      if (!options.accept && shouldHold(gap)) {
+        const waiting = db
+          .prepare("SELECT id FROM held_snapshots WHERE school_id = ? AND status = 'held' AND digest = ?")
+          .get(school.id, digest) as { id: number } | undefined;
+        const runId = recordRun(db, {
+          ...run,
+          outcome: 'held',
+          counts: NO_COUNTS,
+          durationMs: performance.now() - started,
+        });
+        // The same feed held again (a pull every few hours) is stored once.
+        const heldId =
+          waiting?.id ??
+          Number(
+            db
+              .prepare(
+                'INSERT INTO held_snapshots (school_id, run_id, batch, digest, missing, on_roll) VALUES (?, ?, ?, ?, ?, ?)',
+              )
+              .run(school.id, runId, JSON.stringify(batch), digest, gap.missing, gap.onRoll).lastInsertRowid,
+          );
+        return { outcome: 'held', runId, heldId, ...gap, warnings: batch.warnings };
+      }
+      const { next, leftKeys } = mergeBatch(stored, batch, effectiveDay(now));
+      const { counts, byKind } = saveRecordChanges(db, school.id, stored, next, leftKeys);
+      db.prepare('UPDATE schools SET last_batch_digest = ? WHERE id = ?').run(digest, school.id);
+      if (batch.schoolName && batch.schoolName !== school.name) {
+        db.prepare('UPDATE schools SET name = ? WHERE id = ?').run(batch.schoolName, school.id);
+      }
+      // The 02:00 job covers the passing of days; after an ingest it matters only if something changed.
+      if (counts.added + counts.updated + counts.left > 0) {
+        runDaily(db, school.id, now, toMisData(school, next, blockedContacts(db, school.id)));
+      }
+      return { outcome: 'applied', runId: finish(counts), counts, byKind, warnings: batch.warnings };
+    })
+    .immediate();
 }
 
 function batchDigest(batch: RosterBatch): string {

@@ -17,9 +17,10 @@ export function leaversReport(db: Db, school: SchoolRow, date: IsoDate): Leavers
     status: PersonStatus;
   }[];
   const state = new Map(rows.map((row) => [`${row.kind}:${row.mis_id}`, row.status]));
-  // Ahead of the last applied day nothing is due yet, so nothing can be "not as expected".
+  // Ahead of the last applied day nothing is due yet, so nothing can be "not as expected"; behind
+  // it, compare what is applied now with what the rules expect now.
   const isDue = lastApplied !== null && date <= lastApplied;
-  return leaversCheck(loadRoster(db, school), date, (kind, misId) =>
-    isDue ? (state.get(`${kind}:${misId}`) ?? null) : null,
-  );
+  const applied = (kind: 'pupil' | 'contact', misId: string): PersonStatus | null =>
+    isDue ? (state.get(`${kind}:${misId}`) ?? null) : null;
+  return leaversCheck(loadRoster(db, school), date, applied, isDue ? lastApplied : date);
 }

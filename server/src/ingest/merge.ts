@@ -22,29 +22,34 @@ export function mergeBatch(stored: RecordMaps, batch: RosterBatch, day: IsoDate)
   const incomingPupils = new Set(records.pupils.map((pupil) => pupil.id));
   const incomingStaff = new Set(records.staff.map((member) => member.id));
 
-  for (const pupil of records.pupils)
-    next.pupil.set(pupil.id, batch.mode === 'delta' ? keepKnown(stored, pupil, batch) : pupil);
+  for (const pupil of records.pupils) next.pupil.set(pupil.id, keepKnown(stored, pupil, batch));
   for (const contact of records.contacts) next.contact.set(contact.id, contact);
   for (const group of records.groups) next.group.set(group.id, group);
   for (const member of records.staff) next.staff.set(member.id, member);
 
-  const pupilsGone =
-    batch.mode === 'full' ? [...stored.pupil.keys()].filter((id) => !incomingPupils.has(id)) : removed.pupil;
+  const isFull = batch.mode === 'full';
+  const pupilsGone = isFull
+    ? [...stored.pupil.keys()].filter((id) => !incomingPupils.has(id))
+    : removed.pupil;
   for (const id of pupilsGone) {
     const pupil = next.pupil.get(id);
-    if (pupil && pupil.leavingDate === null) {
-      // Off roll from the next 02:00 run.
-      next.pupil.set(id, { ...pupil, leavingDate: addDays(day, 1) });
+    // Off roll from the next 02:00 run, or sooner if the MIS already said so.
+    const leavingDate = earlier(pupil?.leavingDate ?? null, addDays(day, 1));
+    if (pupil && leavingDate !== pupil.leavingDate) {
+      next.pupil.set(id, { ...pupil, leavingDate });
       leftKeys.add(`pupil:${id}`);
     }
   }
   const staffGone =
-    batch.mode === 'full' ? [...stored.staff.keys()].filter((id) => !incomingStaff.has(id)) : removed.staff;
+    isFull && batch.complete.staff
+      ? [...stored.staff.keys()].filter((id) => !incomingStaff.has(id))
+      : removed.staff;
   for (const id of staffGone) {
     const member = next.staff.get(id);
     // Staff who leave lose access at once, not at the next run.
-    if (member && member.leavingDate === null) {
-      next.staff.set(id, { ...member, leavingDate: day });
+    const leavingDate = earlier(member?.leavingDate ?? null, day);
+    if (member && leavingDate !== member.leavingDate) {
+      next.staff.set(id, { ...member, leavingDate });
       leftKeys.add(`staff:${id}`);
     }
   }
@@ -56,7 +61,7 @@ export function mergeBatch(stored: RecordMaps, batch: RosterBatch, day: IsoDate)
 
 function mergeLinks(next: RecordMaps, batch: RosterBatch, incomingPupils: ReadonlySet<string>): void {
   const incoming = new Map(batch.records.links.map((link) => [recordKey.link(link), link]));
-  if (batch.mode === 'full') {
+  if (batch.mode === 'full' && batch.complete.link) {
     // A link disappears only when its pupil is still in the feed without it.
     for (const [key, link] of next.link) {
       if (!incoming.has(key) && incomingPupils.has(link.pupilId)) next.link.delete(key);
@@ -95,7 +100,7 @@ function mergeMemberships(
   for (const [pairKey, [key, membership]] of open) {
     if (incoming.has(pairKey)) continue;
     const isGone =
-      batch.mode === 'full' ||
+      (batch.mode === 'full' && isReconciled(next, batch, membership.groupId)) ||
       membershipsGone.has(pairKey) ||
       groupsGone.has(membership.groupId) ||
       // A pupil's record names their current year and class; other groups come and go by list.
@@ -108,18 +113,34 @@ function mergeMemberships(
   }
 }
 
+function earlier(a: IsoDate | null, b: IsoDate): IsoDate {
+  return a !== null && a < b ? a : b;
+}
+
 /**
- * A changeset row may not carry everything the server knows: OneRoster deltas often omit the
- * demographics and enrollment rows that give a birth date and an entry date. Keep what is known.
+ * What a feed row may not know. OneRoster has no entry date (the parser falls back to the first
+ * enrollment, or today) and marks disabled users as leaving "today" on every send: keep the dates
+ * already held so the same bundle twice changes nothing. A changeset may also omit demographics.
  */
 function keepKnown(stored: RecordMaps, pupil: MisPupil, batch: RosterBatch): MisPupil {
   const known = stored.pupil.get(pupil.id);
   if (!known) return pupil;
+  const isOneRoster = batch.source === 'oneroster';
+  const leavingDate =
+    isOneRoster && pupil.leavingDate !== null && known.leavingDate !== null
+      ? earlier(known.leavingDate, pupil.leavingDate)
+      : pupil.leavingDate;
   return {
     ...pupil,
     dateOfBirth: pupil.dateOfBirth ?? known.dateOfBirth,
-    entryDate: batch.source === 'oneroster' ? known.entryDate : pupil.entryDate,
+    entryDate: isOneRoster ? known.entryDate : pupil.entryDate,
+    leavingDate,
   };
+}
+
+/** In a full snapshot, is the membership list for this group's kind complete? */
+function isReconciled(maps: RecordMaps, batch: RosterBatch, groupId: string): boolean {
+  return isYearOrClass(maps, groupId) ? batch.complete.yearAndClass : batch.complete.otherGroups;
 }
 
 function isYearOrClass(maps: RecordMaps, groupId: string): boolean {

@@ -68,7 +68,16 @@ export function recentRuns(db: Db, schoolId: number, limit = 20): StoredRun[] {
   const rows = db
     .prepare('SELECT * FROM ingest_runs WHERE school_id = ? ORDER BY id DESC LIMIT ?')
     .all(schoolId, limit) as RunRow[];
-  return rows.map((row) => ({
+  return rows.map(toStoredRun);
+}
+
+export function runById(db: Db, id: number): StoredRun | null {
+  const row = db.prepare('SELECT * FROM ingest_runs WHERE id = ?').get(id) as RunRow | undefined;
+  return row ? toStoredRun(row) : null;
+}
+
+function toStoredRun(row: RunRow): StoredRun {
+  return {
     id: row.id,
     source: row.source,
     mode: row.mode,
@@ -78,5 +87,5 @@ export function recentRuns(db: Db, schoolId: number, limit = 20): StoredRun[] {
     counts: JSON.parse(row.counts) as Counts,
     warningCount: (JSON.parse(row.warnings) as unknown[]).length,
     errors: JSON.parse(row.errors) as IngestIssue[],
-  }));
+  };
 }

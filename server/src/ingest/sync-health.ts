@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { recentRuns, type StoredRun } from './runs.ts';
+import { recentRuns, runById, type StoredRun } from './runs.ts';
 
 export type SyncState = 'ok' | 'late' | 'failing';
 
@@ -39,9 +39,11 @@ export function syncHealth(db: Db, schoolId: number, now: Date): SyncHealth {
   const { late_after_hours: lateAfterHours } = db
     .prepare('SELECT late_after_hours FROM schools WHERE id = ?')
     .get(schoolId) as { late_after_hours: number };
-  const runs = recentRuns(db, schoolId, 50);
-  const lastRun = runs[0] ?? null;
-  const lastGood = runs.find((run) => run.outcome === 'applied') ?? null;
+  const [lastRun = null] = recentRuns(db, schoolId, 1);
+  const goodRow = db
+    .prepare("SELECT max(id) AS id FROM ingest_runs WHERE school_id = ? AND outcome = 'applied'")
+    .get(schoolId) as { id: number | null };
+  const lastGood = goodRow.id === null ? null : runById(db, goodRow.id);
   const held = (
     db
       .prepare("SELECT count(*) AS n FROM held_snapshots WHERE school_id = ? AND status = 'held'")

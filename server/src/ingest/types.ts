@@ -34,6 +34,32 @@ export type RemovedKeys = Readonly<Record<RecordKind, readonly string[]>>;
  * What a parser makes of one feed, in the project's own terms. `full` replaces the school's roster
  * (what is absent has gone); `delta` changes only what it names.
  */
+/**
+ * Which parts of the roster a full snapshot really carries. A dataset the feed left out (a token
+ * without that scope, say) means "unknown", never "empty": its records are kept as they are.
+ */
+export interface Completeness {
+  readonly pupil: boolean;
+  readonly contact: boolean;
+  readonly link: boolean;
+  readonly group: boolean;
+  readonly staff: boolean;
+  /** Year and registration-class memberships, named on each pupil's record. */
+  readonly yearAndClass: boolean;
+  /** Memberships of other groups, which come as their own list. */
+  readonly otherGroups: boolean;
+}
+
+export const COMPLETE: Completeness = {
+  pupil: true,
+  contact: true,
+  link: true,
+  group: true,
+  staff: true,
+  yearAndClass: true,
+  otherGroups: true,
+};
+
 export interface RosterBatch {
   readonly source: 'xporter' | 'oneroster';
   readonly mode: 'full' | 'delta';
@@ -42,6 +68,8 @@ export interface RosterBatch {
   readonly schoolName: string | null;
   readonly records: RosterRecords;
   readonly removed: RemovedKeys;
+  /** For a full snapshot: what it carries whole. Ignored for a delta. */
+  readonly complete: Completeness;
   readonly warnings: readonly IngestIssue[];
 }
 

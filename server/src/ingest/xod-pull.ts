@@ -49,6 +49,32 @@ export function listConnections(db: Db): XodConnection[] {
     .all() as XodConnection[];
 }
 
+interface PullOptions {
+  readonly fetch?: typeof fetch;
+  readonly tokenCache?: XodTokenCache;
+  readonly timeoutMs?: number;
+}
+
+function failedRun(
+  db: Db,
+  schoolId: number,
+  errors: readonly IngestIssue[],
+  at: Date,
+  durationMs: number,
+): number {
+  return recordRun(db, {
+    schoolId,
+    source: 'xporter-pull',
+    mode: null,
+    outcome: 'failed',
+    receivedAt: at,
+    durationMs,
+    counts: NO_COUNTS,
+    warnings: [],
+    errors,
+  });
+}
+
 export type PullOutcome =
   | IngestOutcome
   | {
@@ -72,6 +98,28 @@ export async function pullAndIngest(
     readonly timeoutMs?: number;
   } = {},
 ): Promise<PullOutcome> {
+  try {
+    return await pullAndApply(db, school, connection, now, options);
+  } catch (error) {
+    // Whatever went wrong, the run is recorded: a pull that dies silently looks like a healthy feed.
+    const errors = [
+      {
+        where: '',
+        code: 'xod-internal',
+        message: `The pull stopped: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ];
+    return { outcome: 'failed', runId: failedRun(db, school.id, errors, now(), 0), errors };
+  }
+}
+
+async function pullAndApply(
+  db: Db,
+  school: SchoolRow,
+  connection: XodConnection,
+  now: () => Date,
+  options: PullOptions,
+): Promise<PullOutcome> {
   const started = performance.now();
   const pulled = await pullXporter(
     {
@@ -87,18 +135,11 @@ export async function pullAndIngest(
     const errors = [
       { where: pulled.error.endpoint ?? '', code: `xod-${pulled.error.code}`, message: pulled.error.message },
     ];
-    const runId = recordRun(db, {
-      schoolId: school.id,
-      source: 'xporter-pull',
-      mode: null,
+    return {
       outcome: 'failed',
-      receivedAt: now(),
-      durationMs: performance.now() - started,
-      counts: NO_COUNTS,
-      warnings: [],
+      runId: failedRun(db, school.id, errors, now(), performance.now() - started),
       errors,
-    });
-    return { outcome: 'failed', runId, errors };
+    };
   }
   const parsed = parseXporter(pulled.payload);
   const estab = parsed.ok ? parsed.batch.estab : null;

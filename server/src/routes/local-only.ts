@@ -13,7 +13,12 @@ export function localOnly(): MiddlewareHandler {
     } catch {
       address = undefined;
     }
-    const isLocal = address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+    const isLoopback = address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+    // A reverse proxy on the same machine connects from loopback too; the headers it adds give it away.
+    const isProxied = ['forwarded', 'x-forwarded-for', 'x-real-ip'].some(
+      (name) => c.req.header(name) !== undefined,
+    );
+    const isLocal = isLoopback && !isProxied;
     if (!isLocal) {
       return c.json(
         {

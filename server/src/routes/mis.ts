@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
@@ -17,10 +17,29 @@ export const MAX_INGEST_BYTES = 32 * 1024 * 1024;
 type Env = { Variables: { school: SchoolRow } };
 
 export function misRoutes(db: Db, clock: Clock) {
+  /** A feed refused before it could be read: recorded too, so sync health shows the failure. */
+  function refuse(
+    c: Context<Env>,
+    source: RunSource,
+    status: 400 | 413 | 415,
+    code: string,
+    message: string,
+  ) {
+    const runId = recordRefusal(db, c.var.school.id, source, [{ where: '', code, message }], clock(), 0);
+    return c.json({ error: code, runId, message }, status);
+  }
+  const sourceOf = (c: Context<Env>): RunSource =>
+    c.req.path.endsWith('/oneroster') ? 'oneroster' : 'xporter';
   const tooLarge = bodyLimit({
     maxSize: MAX_INGEST_BYTES,
-    onError: (c) =>
-      c.json({ error: 'too-large', message: `The feed is over ${MAX_INGEST_BYTES / 1024 / 1024} MB.` }, 413),
+    onError: (c: Context<Env>) =>
+      refuse(
+        c,
+        sourceOf(c),
+        413,
+        'too-large',
+        `The feed is over ${MAX_INGEST_BYTES / 1024 / 1024} MB; nothing was changed.`,
+      ),
   });
 
   function answer(school: SchoolRow, source: RunSource, parsed: ParseResult, started: number) {
@@ -65,16 +84,19 @@ export function misRoutes(db: Db, clock: Clock) {
   }
 
   return new Hono<Env>()
-    .use('/xporter', tooLarge)
-    .use('/oneroster', tooLarge)
     .use('/xporter', ingestKey(db))
     .use('/oneroster', ingestKey(db))
+    .use('/xporter', tooLarge)
+    .use('/oneroster', tooLarge)
     .post('/xporter', async (c) => {
       const started = performance.now();
       if (!(c.req.header('content-type') ?? '').startsWith('application/json')) {
-        return c.json(
-          { error: 'unsupported-media-type', message: 'Send the XoD datasets as application/json.' },
+        return refuse(
+          c,
+          'xporter',
           415,
+          'unsupported-media-type',
+          'Send the XoD datasets as application/json.',
         );
       }
       let body: unknown;
@@ -82,9 +104,12 @@ export function misRoutes(db: Db, clock: Clock) {
         body = JSON.parse(await c.req.text());
       } catch (error) {
         const detail = error instanceof Error ? error.message : 'unreadable';
-        return c.json(
-          { error: 'invalid-json', message: `The body is not valid JSON (${detail}). Nothing was changed.` },
+        return refuse(
+          c,
+          'xporter',
           400,
+          'invalid-json',
+          `The body is not valid JSON (${detail}). Nothing was changed.`,
         );
       }
       const { status, body: reply } = answer(c.var.school, 'xporter', parseXporter(body), started);
@@ -105,7 +130,7 @@ export function misRoutes(db: Db, clock: Clock) {
 }
 
 function ingestKey(db: Db) {
-  return async (c: import('hono').Context<Env>, next: () => Promise<void>) => {
+  return async (c: Context<Env>, next: () => Promise<void>) => {
     const header = c.req.header('authorization') ?? '';
     const key = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
     const schoolId = key ? schoolForKey(db, key) : null;

@@ -55,6 +55,17 @@ describe('POST /api/mis/oneroster', () => {
     expect(roster.links.length).toBeGreaterThan(0);
   });
 
+  it('sent again the next day, the 1.1 bulk set changes nothing, though its default dates moved', async () => {
+    fixture = ingestFixture();
+    expect((await send(fixture, formOf(loadSample(SAMPLES.v11Bulk)))).status).toBe(200);
+    const before = loadRoster(fixture.db, fixture.school);
+    fixture.now = new Date(fixture.now.getTime() + 24 * 3_600_000);
+    const again = await send(fixture, formOf(loadSample(SAMPLES.v11Bulk)));
+    const body = (await again.json()) as { counts: { added: number; updated: number; left: number } };
+    expect(body.counts).toMatchObject({ added: 0, updated: 0, left: 0 });
+    expect(loadRoster(fixture.db, fixture.school)).toEqual(before);
+  });
+
   it('applies the 1.2 delta set', async () => {
     fixture = ingestFixture();
     const response = await send(fixture, zipOf(loadSample(SAMPLES.v12Delta)), 'application/zip');

@@ -41,9 +41,18 @@ export interface LeaversCheck {
 /** `applied` answers the status the server applied for a pupil or contact, if any. */
 export type AppliedStatus = (kind: 'pupil' | 'contact', misId: string) => PersonStatus | null;
 
-export function leaversCheck(mis: MisData, date: IsoDate, applied: AppliedStatus): LeaversCheck {
+/**
+ * `expectedOn` is the day statuses are expected for: the check's date, or, when the server has
+ * already applied a later day, that day, so expected and applied describe the same moment.
+ */
+export function leaversCheck(
+  mis: MisData,
+  date: IsoDate,
+  applied: AppliedStatus,
+  expectedOn: IsoDate = date,
+): LeaversCheck {
   const yearStart = dateIn(academicYearOf(date), 9, 1);
-  const roster = rosterOn(mis, date);
+  const roster = rosterOn(mis, expectedOn);
   const contactsById = new Map(mis.contacts.map((contact) => [contact.id, contact]));
   const pupils = mis.pupils
     .filter(

@@ -1,5 +1,6 @@
 import type { IsoDate } from '@schoolping/shared';
 import type { ParseResult, RosterBatch } from '../types.ts';
+import { COMPLETE } from '../types.ts';
 import type { Context } from './context.ts';
 import { CLASS_COLUMNS, ENROLLMENT_COLUMNS, readClasses, readEnrollments } from './groups.ts';
 import { Issues } from './issues.ts';
@@ -86,6 +87,8 @@ function translate(ctx: Context, manifest: Manifest): Omit<RosterBatch, 'warning
       memberships: [...enrollmentResult.memberships, ...years.memberships],
       staff: persons.staff,
     },
+    // A bulk bundle must carry users, classes and enrollments, so it describes the whole roster.
+    complete: COMPLETE,
     // A user deleted from OneRoster is gone in every role; removing a key the server lacks is a no-op.
     removed: {
       pupil: persons.removed,

@@ -9,15 +9,16 @@ import {
 import type { z } from 'zod';
 import {
   recordKey,
+  type Completeness,
   type FeedMembership,
   type ParseResult,
   type RecordKind,
   type RosterBatch,
 } from '../types.ts';
+import { readDeleted } from './deleted.ts';
 import { IssueList, pointer, zodIssues } from './issues.ts';
 import {
   DATASETS,
-  deletedRecord,
   type ContactRecord,
   type DatasetName,
   type GroupRecord,
@@ -37,12 +38,6 @@ const BOOKKEEPING = new Set([
   'StaffMembers',
   'GroupTypes',
 ]);
-const DELETED_KINDS: Partial<Record<string, RecordKind>> = {
-  Students_deleted: 'pupil',
-  Contacts_deleted: 'contact',
-  Group_deleted: 'group',
-  Staff_deleted: 'staff',
-};
 
 type Parsed = { [K in DatasetName]: { record: z.infer<(typeof DATASETS)[K]>; index: number }[] };
 
@@ -81,10 +76,19 @@ export function parseXporter(body: unknown): ParseResult {
       message: 'A full snapshot must include the Students dataset.',
     });
   }
+  if (mode === 'full' && !Array.isArray(input.SchoolInfo)) {
+    errors.add({
+      where: pointer('SchoolInfo'),
+      code: 'missing-dataset',
+      message: 'A full snapshot must include SchoolInfo, so the server can check which school it is for.',
+    });
+  }
   const removed = readDeleted(input, errors, warnings);
   if (mode === 'full') checkReferences(parsed, errors);
   if (errors.size > 0) return { ok: false, errors: errors.report() };
-  const batch = translate(parsed, mode, removed, warnings);
+  const complete = completeness(input, parsed);
+  if (mode === 'full') warnMissing(complete, warnings);
+  const batch = { ...translate(parsed, mode, removed, warnings), complete };
   return { ok: true, batch: { ...batch, warnings: warnings.report() } };
 }
 
@@ -139,46 +143,36 @@ function readDatasets(input: Record<string, unknown>, errors: IssueList): Parsed
   return parsed;
 }
 
-function readDeleted(
-  input: Record<string, unknown>,
-  errors: IssueList,
-  warnings: IssueList,
-): Record<RecordKind, string[]> {
-  const removed: Record<RecordKind, string[]> = {
-    pupil: [],
-    contact: [],
-    link: [],
-    group: [],
-    membership: [],
-    staff: [],
+/** A dataset left out of a full snapshot is unknown, not empty (a token may lack its scope). */
+function completeness(input: Record<string, unknown>, parsed: Parsed): Completeness {
+  const has = (name: string): boolean => Array.isArray(input[name]);
+  return {
+    pupil: has('Students'),
+    contact: has('Contacts'),
+    link: has('StudentContacts'),
+    group: has('Group'),
+    staff: has('Staff'),
+    // Each student record names its year and class when the Student scope is granted.
+    yearAndClass: parsed.Students.some(({ record }) => 'RegGroupId' in record || 'YearGroupId' in record),
+    // XoD sends an empty StudentMembers unless members were asked for, so empty proves nothing.
+    otherGroups: parsed.StudentMembers.length > 0,
   };
-  for (const [key, rows] of Object.entries(input)) {
-    if (!key.endsWith('_deleted')) continue;
-    const kind = DELETED_KINDS[key];
-    if (!Array.isArray(rows)) {
-      errors.add({
-        where: pointer(key),
-        code: 'not-a-list',
-        message: `${key} must be a list of {"Id": …} records.`,
-      });
-      continue;
-    }
-    if (!kind) {
-      if (rows.length > 0)
-        warnings.add({
-          where: pointer(key),
-          code: 'unmapped-deletion',
-          message: `${key} is not used by this server; ${rows.length} entries were ignored.`,
-        });
-      continue;
-    }
-    rows.forEach((row: unknown, index) => {
-      const result = deletedRecord.safeParse(row);
-      if (result.success) removed[kind].push(result.data.Id);
-      else errors.add(...zodIssues([key, index], result.error));
+}
+
+function warnMissing(complete: Completeness, warnings: IssueList): void {
+  const names: [keyof Completeness, string][] = [
+    ['contact', 'Contacts'],
+    ['link', 'StudentContacts'],
+    ['staff', 'Staff'],
+  ];
+  for (const [part, name] of names) {
+    if (complete[part]) continue;
+    warnings.add({
+      where: pointer(name),
+      code: 'dataset-missing',
+      message: `This full snapshot has no ${name}; the ${name} already held were kept unchanged. Check the token's scopes.`,
     });
   }
-  return removed;
 }
 
 function checkReferences(parsed: Parsed, errors: IssueList): void {
@@ -210,7 +204,7 @@ function translate(
   mode: 'full' | 'delta',
   removed: Record<RecordKind, string[]>,
   warnings: IssueList,
-): Omit<RosterBatch, 'warnings'> {
+): Omit<RosterBatch, 'warnings' | 'complete'> {
   const school = parsed.SchoolInfo[0]?.record;
   const groups = parsed.Group.map(({ record }) => toGroup(record));
   // Each student names their year and class; a Groups feed that lacks one still gets it.
