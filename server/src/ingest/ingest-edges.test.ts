@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
 import { previewDaily, runDaily } from './daily.ts';
 import { acceptHeld, HeldSnapshotError } from './held.ts';
-import { demoFeed, fromAddress, ingestFixture, type IngestFixture } from './ingest-fixture.ts';
+import { demoFeed, fromAddress, ingestFixture, push, type IngestFixture } from './ingest-fixture.ts';
 import { mergeBatch } from './merge.ts';
 import { emptyMaps } from './roster-records.ts';
 import { syncHealth } from './sync-health.ts';
@@ -16,13 +16,6 @@ afterEach(() => {
 });
 
 type Payload = Record<string, unknown[]>;
-async function push(
-  f: IngestFixture,
-  payload: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await f.pushXporter(payload);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 async function loaded(): Promise<Payload> {
   fixture = ingestFixture();

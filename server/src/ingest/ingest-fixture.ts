@@ -64,3 +64,12 @@ export function fromAddress(address: string): {
     },
   };
 }
+
+/** Push an XoD payload and read the JSON answer. */
+export async function push(
+  f: IngestFixture,
+  payload: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await f.pushXporter(payload);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}

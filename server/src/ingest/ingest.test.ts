@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
 import { changesOn, runDaily } from './daily.ts';
 import { acceptHeld, discardHeld, listHeld } from './held.ts';
-import { demoFeed, ingestFixture, type IngestFixture } from './ingest-fixture.ts';
+import { demoFeed, ingestFixture, push, type IngestFixture } from './ingest-fixture.ts';
 
 let fixture: IngestFixture;
 afterEach(() => {
@@ -29,14 +29,6 @@ function withoutPupils(
       (l) => !ids.has(l.StudentId),
     ),
   };
-}
-
-async function push(
-  f: IngestFixture,
-  payload: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await f.pushXporter(payload);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 describe('a full Xporter snapshot', () => {

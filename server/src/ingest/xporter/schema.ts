@@ -73,7 +73,6 @@ export const staffRecord = z.looseObject({
   EmploymentEnd: date.nullish(),
 });
 
-
 export type StudentRecord = z.infer<typeof studentRecord>;
 export type ContactRecord = z.infer<typeof contactRecord>;
 export type StudentContactRecord = z.infer<typeof studentContactRecord>;
