@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { listSchools, loadRoster, loadWalletBook } from './db/school-store.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
+import { makeUser, sessionCookie } from './auth/test-accounts.ts';
 import { tempDatabase } from './test-support.ts';
 
 let cleanup = (): void => undefined;
@@ -23,7 +24,9 @@ function demoApp() {
   const temp = tempDatabase();
   cleanup = temp.cleanup;
   loadDemoOnFirstRun(temp.db, NOW);
-  return { app: createApp({ db: temp.db, clock: () => NOW }), db: temp.db };
+  const teacher = makeUser(temp.db, 1, 'staff', ['staff']);
+  const cookie = sessionCookie(temp.db, teacher, NOW);
+  return { app: createApp({ db: temp.db, clock: () => NOW }), db: temp.db, headers: { cookie } };
 }
 
 describe('the demo school on first run', () => {
@@ -52,8 +55,10 @@ describe('routes', () => {
   });
 
   it('GET /api/school/summary counts the roster as of the server clock', async () => {
-    const { app } = demoApp();
-    const body = schoolSummarySchema.parse(await (await app.request('/api/school/summary')).json());
+    const { app, headers } = demoApp();
+    const body = schoolSummarySchema.parse(
+      await (await app.request('/api/school/summary', { headers })).json(),
+    );
     const expected = rosterCounts(rosterOn(demoSchool({ academicYear: 2026 }).mis, NOW));
     expect(body).toMatchObject({ name: 'Brookfield Primary School', asOf: '2026-11-28', counts: expected });
   });
@@ -65,11 +70,9 @@ describe('routes', () => {
     expect(await response.json()).toMatchObject({ error: 'not-found' });
   });
 
-  it('says clearly when no school exists yet', async () => {
-    const temp = tempDatabase();
-    cleanup = temp.cleanup;
-    const response = await createApp({ db: temp.db, clock: () => NOW }).request('/api/school/summary');
-    expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ error: 'no-school' });
+  it('asks who is asking before showing the school', async () => {
+    const { app } = demoApp();
+    const response = await app.request('/api/school/summary');
+    expect(response.status).toBe(401);
   });
 });

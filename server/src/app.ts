@@ -1,10 +1,17 @@
 import { Hono } from 'hono';
+import { ACCOUNT_RULE, ADDRESS_RULE, RateLimiter } from './auth/rate-limit.ts';
+import { DEFAULT_IDENTITY, type IdentitySettings } from './auth/settings.ts';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
+import { refuseCrossSite } from './http/csrf.ts';
+import type { AppEnv, IdentityContext } from './http/env.ts';
+import { inlineScriptHashes, securityHeaders } from './http/security-headers.ts';
+import { attachPrincipal } from './http/session.ts';
+import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { misRoutes } from './routes/mis.ts';
-import { yearEndRoutes } from './routes/year-end.ts';
 import { schoolRoutes } from './routes/school.ts';
+import { yearEndRoutes } from './routes/year-end.ts';
 import { serveWebApp } from './static-files.ts';
 
 export interface AppOptions {
@@ -12,14 +19,25 @@ export interface AppOptions {
   readonly clock: Clock;
   /** The built PWA to serve; omitted in API-only tests. */
   readonly webBuildDir?: string;
+  readonly identity?: Partial<IdentitySettings>;
 }
 
-export function createApp({ db, clock, webBuildDir }: AppOptions): Hono {
-  const app = new Hono();
+export function createApp({ db, clock, webBuildDir, identity }: AppOptions): Hono<AppEnv> {
+  const context: IdentityContext = {
+    db,
+    clock,
+    settings: { ...DEFAULT_IDENTITY, ...identity },
+    limits: { account: new RateLimiter(ACCOUNT_RULE), address: new RateLimiter(ADDRESS_RULE) },
+  };
+  const app = new Hono<AppEnv>();
+  app.use('*', securityHeaders(inlineScriptHashes(webBuildDir)));
+  app.use('/api/*', refuseCrossSite());
+  app.use('/api/*', attachPrincipal(context));
   app.route('/api/health', healthRoutes(db));
-  app.route('/api/school', schoolRoutes(db, clock));
-  app.route('/api/mis', misRoutes(db, clock));
-  app.route('/api/year-end', yearEndRoutes(db));
+  app.route('/api/auth', authRoutes(context));
+  app.route('/api/school', schoolRoutes(context));
+  app.route('/api/mis', misRoutes(context));
+  app.route('/api/year-end', yearEndRoutes(context));
   app.all('/api/*', (c) =>
     c.json({ error: 'not-found', message: `There is no ${c.req.method} ${c.req.path}.` }, 404),
   );

@@ -5,6 +5,7 @@ import { listSchools } from './db/school-store.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
 import { HeldSnapshotError } from './ingest/held.ts';
 import { flag, UsageError, type Command } from './cli/args.ts';
+import { identityCommands } from './cli/identity-commands.ts';
 import { misCommands } from './cli/mis-commands.ts';
 import { withDb } from './cli/with-db.ts';
 import { summarise } from './school-summary.ts';
@@ -54,6 +55,7 @@ const commands: Record<string, Command> = {
     },
   },
   ...misCommands,
+  ...identityCommands,
 };
 
 const [name = 'help', ...rest] = process.argv.slice(2);

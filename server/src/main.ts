@@ -3,6 +3,7 @@ import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { readConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
+import { createDemoAccounts, readDemoSignIns } from './demo-accounts.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
 import { startDailySchedule, startPullSchedule } from './scheduler.ts';
 import { defaultSchool, summarise } from './school-summary.ts';
@@ -11,6 +12,7 @@ import { defaultBuildDir } from './static-files.ts';
 const config = readConfig();
 const db = openDatabase(config.dataDir);
 const loaded = loadDemoOnFirstRun(db, systemClock());
+if (loaded) await createDemoAccounts(db, loaded, config.dataDir, systemClock());
 const app = createApp({ db, clock: systemClock, webBuildDir: defaultBuildDir() });
 const log = (line: string): void => {
   console.error(line);
@@ -30,9 +32,14 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
       `School: ${school.name}, ${counts.pupils} pupils, ${counts.contacts} contacts, ${counts.classes} classes on ${asOf}`,
     );
   }
-  lines.push(
-    'Sign-in: none yet; accounts and demo sign-ins arrive with the identity work. Health: /api/health',
-  );
+  const signIns = readDemoSignIns(config.dataDir);
+  if (signIns.length > 0) {
+    lines.push('Demo sign-ins (also in the data folder, demo-sign-ins.txt):');
+    for (const each of signIns)
+      lines.push(`  ${each.who.padEnd(36)} ${each.email.padEnd(44)} ${each.password}`);
+  } else {
+    lines.push('Sign in with an account made by `npm run cli -- user-add` or a parent activation code.');
+  }
   console.log(lines.join('\n'));
 });
 

@@ -2,12 +2,13 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
+import type { AppEnv } from './http/env.ts';
 
 /**
  * The built PWA. Hashed assets never change, so they are cached for a year; the HTML shell and the
  * service worker must always be revalidated or a school would be stuck on an old release.
  */
-export function serveWebApp(app: Hono, buildDir: string): void {
+export function serveWebApp(app: Hono<AppEnv>, buildDir: string): void {
   if (!existsSync(buildDir)) return;
   app.use('*', async (c, next) => {
     await next();

@@ -15,3 +15,4 @@ export * from './demo/school.ts';
 export * from './api/school-summary.ts';
 export * from './demo/random.ts';
 export * from './roster/leavers-check.ts';
+export * from './auth/policy.ts';

@@ -142,4 +142,64 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (school_id, day)
   );
   `,
+  /* 3: identity: accounts, activation codes, sessions, second factor, the audit log */ `
+  -- The demo school turns this off so its printed sign-ins work at once; real schools keep it on.
+  ALTER TABLE schools ADD COLUMN require_admin_mfa INTEGER NOT NULL DEFAULT 1 CHECK (require_admin_mfa IN (0, 1));
+
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    kind TEXT NOT NULL CHECK (kind IN ('staff', 'parent')),
+    -- The MIS staff id or contact id this account stands for, when there is one.
+    mis_id TEXT,
+    email TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    name TEXT NOT NULL,
+    roles TEXT NOT NULL CHECK (json_valid(roles)),
+    password_hash TEXT,
+    totp_secret TEXT,
+    totp_enabled INTEGER NOT NULL DEFAULT 0 CHECK (totp_enabled IN (0, 1)),
+    created_at TEXT NOT NULL,
+    UNIQUE (school_id, kind, mis_id)
+  );
+
+  CREATE TABLE activation_codes (
+    code_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+  );
+
+  CREATE TABLE recovery_codes (
+    code_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    used_at TEXT
+  );
+
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    user_agent TEXT NOT NULL,
+    -- Signed in with a password only while a second factor is still to be set up.
+    needs_mfa_setup INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX sessions_by_user ON sessions (user_id);
+
+  -- Append only. Each row carries the hash of the one before, so an edited or removed row shows.
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    object TEXT NOT NULL,
+    detail TEXT NOT NULL CHECK (json_valid(detail)),
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  `,
 ];

@@ -1,5 +1,7 @@
-import { demoSchool, type MisData } from '@schoolping/shared';
+import { demoSchool, type MisData, type Role } from '@schoolping/shared';
+import { makeUser, sessionCookie } from '../auth/test-accounts.ts';
 import type { Hono } from 'hono';
+import type { AppEnv } from '../http/env.ts';
 import { createApp } from '../app.ts';
 import type { Db } from '../db/database.ts';
 import { createSchool, type SchoolRow } from '../db/school-store.ts';
@@ -10,13 +12,15 @@ import { toXporterPayload } from './xporter/demo-feed.ts';
 /** A real SQLite file with one empty school, its ingest key, and the app over it. */
 export interface IngestFixture {
   readonly db: Db;
-  readonly app: Hono;
+  readonly app: Hono<AppEnv>;
   readonly school: SchoolRow;
   readonly key: string;
   /** Server time; tests move it. */
   now: Date;
   post(path: string, body: string, contentType?: string, key?: string): Promise<Response>;
   pushXporter(payload: unknown): Promise<Response>;
+  /** Headers of a signed-in member of this school with these roles. */
+  as(roles: readonly Role[]): Record<string, string>;
   cleanup(): void;
 }
 
@@ -39,6 +43,9 @@ export function ingestFixture(now = new Date('2026-11-10T10:00:00Z'), estab = '8
         }),
       ),
     pushXporter: (payload) => fixture.post('/api/mis/xporter', JSON.stringify(payload)),
+    as: (roles) => ({
+      cookie: sessionCookie(temp.db, makeUser(temp.db, school.id, 'staff', roles), fixture.now),
+    }),
     cleanup: temp.cleanup,
   };
   return fixture;
@@ -49,22 +56,6 @@ export function demoFeed(): { mis: MisData; payload: Record<string, unknown[]> }
   const { mis } = demoSchool();
   return { mis, payload: toXporterPayload(mis) };
 }
-
-/** Request env that makes a request look as if it came from `address` (for local-only routes). */
-export function fromAddress(address: string): {
-  incoming: { socket: { remoteAddress: string; remotePort: number; remoteFamily: string } };
-} {
-  return {
-    incoming: {
-      socket: {
-        remoteAddress: address,
-        remotePort: 50_000,
-        remoteFamily: address.includes(':') ? 'IPv6' : 'IPv4',
-      },
-    },
-  };
-}
-
 /** Push an XoD payload and read the JSON answer. */
 export async function push(
   f: IngestFixture,

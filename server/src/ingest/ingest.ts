@@ -1,5 +1,8 @@
 import { effectiveDay } from '@schoolping/shared';
 import { createHash } from 'node:crypto';
+import { audit } from '../auth/audit.ts';
+import { endAllSessions } from '../auth/sessions.ts';
+import { userForMis } from '../auth/users.ts';
 import type { Db } from '../db/database.ts';
 import { blockedContacts, toMisData, type SchoolRow } from '../db/school-store.ts';
 import { runDaily } from './daily.ts';
@@ -127,13 +130,45 @@ export function ingestBatch(
       if (batch.schoolName && batch.schoolName !== school.name) {
         db.prepare('UPDATE schools SET name = ? WHERE id = ?').run(batch.schoolName, school.id);
       }
+      endSessionsOfLeavers(db, school.id, leftKeys, now);
       // The 02:00 job covers the passing of days; after an ingest it matters only if something changed.
       if (counts.added + counts.updated + counts.left > 0) {
         runDaily(db, school.id, now, toMisData(school, next, blockedContacts(db, school.id)));
       }
-      return { outcome: 'applied', runId: finish(counts), counts, byKind, warnings: batch.warnings };
+      const runId = finish(counts);
+      audit(
+        db,
+        {
+          actor: `school:${school.id}`,
+          action: 'ingest',
+          object: `run:${runId}`,
+          detail: { source, outcome: 'applied' },
+        },
+        now,
+      );
+      return { outcome: 'applied', runId, counts, byKind, warnings: batch.warnings };
     })
     .immediate();
+}
+
+/** Staff the MIS says have left lose access at once: every session ends now, not at next use. */
+function endSessionsOfLeavers(db: Db, schoolId: number, leftKeys: ReadonlySet<string>, now: Date): void {
+  for (const key of leftKeys) {
+    if (!key.startsWith('staff:')) continue;
+    const user = userForMis(db, schoolId, 'staff', key.slice('staff:'.length));
+    if (!user) continue;
+    const ended = endAllSessions(db, user.id);
+    audit(
+      db,
+      {
+        actor: `school:${schoolId}`,
+        action: 'sessions-ended',
+        object: `user:${user.id}`,
+        detail: { ended, reason: 'left-school' },
+      },
+      now,
+    );
+  }
 }
 
 function batchDigest(batch: RosterBatch): string {
@@ -194,6 +229,16 @@ export function recordRefusal(
   now: Date,
   durationMs: number,
 ): number {
+  audit(
+    db,
+    {
+      actor: `school:${schoolId}`,
+      action: 'ingest',
+      object: `school:${schoolId}`,
+      detail: { source, outcome: 'rejected', errors: errors.length },
+    },
+    now,
+  );
   return recordRun(db, {
     schoolId,
     source,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
-import { demoFeed, fromAddress, ingestFixture, type IngestFixture } from '../ingest/ingest-fixture.ts';
+import { demoFeed, ingestFixture, type IngestFixture } from '../ingest/ingest-fixture.ts';
 import { acceptHeld } from '../ingest/held.ts';
 import { rotateIngestKey } from '../ingest/keys.ts';
 
@@ -173,18 +173,21 @@ describe('POST /api/mis/xporter', () => {
 });
 
 describe('GET /api/mis/status', () => {
-  it('answers only on the server itself until sign-in exists', async () => {
+  it('answers school admins only', async () => {
     fixture = ingestFixture();
-    const remote = await fixture.app.request('/api/mis/status', {}, fromAddress('10.0.0.7'));
-    expect(remote.status).toBe(403);
-    const local = await fixture.app.request('/api/mis/status', {}, fromAddress('127.0.0.1'));
-    expect(local.status).toBe(200);
+    expect((await fixture.app.request('/api/mis/status')).status).toBe(401);
+    expect((await fixture.app.request('/api/mis/status', { headers: fixture.as(['staff']) })).status).toBe(
+      403,
+    );
+    expect(
+      (await fixture.app.request('/api/mis/status', { headers: fixture.as(['school-admin']) })).status,
+    ).toBe(200);
   });
 
   it('is ok after a good sync, late after 26 hours, failing after a refused feed, with the seed’s advice', async () => {
     fixture = ingestFixture(new Date('2026-11-10T06:00:00Z'));
     const status = async (): Promise<Record<string, unknown>> =>
-      json(await fixture.app.request('/api/mis/status', {}, fromAddress('::1')));
+      json(await fixture.app.request('/api/mis/status', { headers: fixture.as(['school-admin']) }));
     expect(await status()).toMatchObject({ status: 'late', lastGoodSync: null });
     await fixture.pushXporter(demoFeed().payload);
     expect(await status()).toMatchObject({
@@ -209,11 +212,9 @@ describe('GET /api/year-end/leavers', () => {
     const { mis, payload } = demoFeed();
     await fixture.pushXporter(payload);
     const date = '2026-11-10';
-    const response = await fixture.app.request(
-      `/api/year-end/leavers?date=${date}`,
-      {},
-      fromAddress('127.0.0.1'),
-    );
+    const response = await fixture.app.request(`/api/year-end/leavers?date=${date}`, {
+      headers: fixture.as(['staff']),
+    });
     expect(response.status).toBe(200);
     const report = (await json(response)) as {
       pupils: { misId: string; contacts: unknown[] }[];
@@ -224,11 +225,9 @@ describe('GET /api/year-end/leavers', () => {
       .map((p) => p.id);
     expect(report.pupils.map((p) => p.misId).sort()).toEqual(expected.sort());
     expect(report.flagged).toBe(0);
-    const bad = await fixture.app.request(
-      '/api/year-end/leavers?date=yesterday',
-      {},
-      fromAddress('127.0.0.1'),
-    );
+    const bad = await fixture.app.request('/api/year-end/leavers?date=yesterday', {
+      headers: fixture.as(['staff']),
+    });
     expect(bad.status).toBe(400);
   });
 });

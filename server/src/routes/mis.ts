@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import { schoolById, type SchoolRow } from '../db/school-store.ts';
 import { ingestBatch, recordRefusal } from '../ingest/ingest.ts';
@@ -10,13 +9,15 @@ import type { RunSource } from '../ingest/runs.ts';
 import { syncHealth } from '../ingest/sync-health.ts';
 import type { IngestIssue, ParseResult } from '../ingest/types.ts';
 import { parseXporter } from '../ingest/xporter/parse.ts';
-import { localOnly } from './local-only.ts';
+import type { AppEnv, IdentityContext } from '../http/env.ts';
+import { guard } from '../http/guard.ts';
 
 export const MAX_INGEST_BYTES = 32 * 1024 * 1024;
 
-type Env = { Variables: { school: SchoolRow } };
+type Env = { Variables: AppEnv['Variables'] & { school: SchoolRow } };
 
-export function misRoutes(db: Db, clock: Clock) {
+export function misRoutes(identity: IdentityContext) {
+  const { db, clock } = identity;
   /** A feed refused before it could be read: recorded too, so sync health shows the failure. */
   function refuse(
     c: Context<Env>,
@@ -121,10 +122,10 @@ export function misRoutes(db: Db, clock: Clock) {
       const { status, body: reply } = answer(c.var.school, 'oneroster', parsed, started);
       return c.json(reply, status);
     })
-    .get('/status', localOnly(), (c) => {
-      const schoolId = Number(c.req.query('school') ?? 1);
+    .get('/status', guard(identity, 'GET /api/mis/status'), (c) => {
+      const schoolId = c.get('principal')?.schoolId ?? 0;
       if (!schoolById(db, schoolId))
-        return c.json({ error: 'no-school', message: `There is no school ${schoolId}.` }, 404);
+        return c.json({ error: 'no-school', message: 'Your school is not set up on this server.' }, 404);
       return c.json(syncHealth(db, schoolId, clock()));
     });
 }

@@ -1,13 +1,15 @@
 import { Hono } from 'hono';
-import type { Clock } from '../clock.ts';
-import type { Db } from '../db/database.ts';
-import { defaultSchool, summarise } from '../school-summary.ts';
+import { schoolById } from '../db/school-store.ts';
+import type { AppEnv, IdentityContext } from '../http/env.ts';
+import { guard } from '../http/guard.ts';
+import { summarise } from '../school-summary.ts';
 
-export function schoolRoutes(db: Db, clock: Clock) {
-  return new Hono().get('/summary', (c) => {
-    const school = defaultSchool(db);
+export function schoolRoutes(identity: IdentityContext) {
+  const { db, clock } = identity;
+  return new Hono<AppEnv>().get('/summary', guard(identity, 'GET /api/school/summary'), (c) => {
+    const school = schoolById(db, c.get('principal')?.schoolId ?? 0);
     if (!school)
-      return c.json({ error: 'no-school', message: 'No school has been set up on this server yet.' }, 404);
+      return c.json({ error: 'no-school', message: 'Your school is not set up on this server.' }, 404);
     return c.json(summarise(db, school, clock()));
   });
 }

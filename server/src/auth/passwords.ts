@@ -1,0 +1,33 @@
+import { hash, verify, type Options } from '@node-rs/argon2';
+import { dictionary } from '@zxcvbn-ts/language-common';
+
+/** OWASP's minimum for Argon2id: 19 MiB, two passes, one lane. */
+// Algorithm 2 is Argon2id (the library's const enum cannot be imported under verbatimModuleSyntax).
+export const ARGON2_OPTIONS: Options = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+const COMMON = new Set((dictionary['passwords-common'] as string[]).map((word) => word.toLowerCase()));
+
+/** Why a new password is not acceptable, in words a parent understands; null if it is fine. */
+export function passwordProblem(password: string): string | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
+  if (password.length > 256) return 'Use at most 256 characters.';
+  if (COMMON.has(password.toLowerCase()))
+    return 'That password is too common; choose one that is harder to guess.';
+  return null;
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_OPTIONS);
+}
+
+// Verified when the email is unknown, so that answer takes as long as a wrong password does.
+const DUMMY_HASH = hash('not a real password, only for timing', ARGON2_OPTIONS);
+
+/** True only for the right password; `storedHash` null (no account, or not activated) is checked against a dummy. */
+export async function checkPassword(storedHash: string | null, password: string): Promise<boolean> {
+  const target = storedHash ?? (await DUMMY_HASH);
+  const isMatch = await verify(target, password).catch(() => false);
+  return storedHash !== null && isMatch;
+}

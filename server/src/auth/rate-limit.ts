@@ -1,0 +1,54 @@
+/**
+ * Failed attempts per key (an account, an address) in a sliding window. Too many and the key waits,
+ * for a time that doubles with each further burst but is capped: a real person is slowed down,
+ * never locked out for good. Kept in memory: one server process, and a restart forgives.
+ */
+export interface LimitRule {
+  readonly attempts: number;
+  readonly windowMs: number;
+  readonly maxWaitMs: number;
+}
+
+interface Entry {
+  failures: number[];
+  strikes: number;
+  blockedUntil: number;
+}
+
+export class RateLimiter {
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(private readonly rule: LimitRule) {}
+
+  /** Milliseconds to wait before trying again, or 0. */
+  waitFor(key: string, now: number): number {
+    const entry = this.#entries.get(key);
+    return entry ? Math.max(0, entry.blockedUntil - now) : 0;
+  }
+
+  fail(key: string, now: number): void {
+    const entry = this.#entries.get(key) ?? { failures: [], strikes: 0, blockedUntil: 0 };
+    entry.failures = entry.failures.filter((at) => now - at < this.rule.windowMs);
+    entry.failures.push(now);
+    if (entry.failures.length >= this.rule.attempts) {
+      entry.strikes++;
+      const wait = Math.min(this.rule.maxWaitMs, this.rule.windowMs * 2 ** (entry.strikes - 1));
+      entry.blockedUntil = now + wait;
+      entry.failures = [];
+    }
+    this.#entries.set(key, entry);
+    if (this.#entries.size > 100_000) this.#forgetOldest();
+  }
+
+  succeed(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  #forgetOldest(): void {
+    const first = this.#entries.keys().next();
+    if (!first.done) this.#entries.delete(first.value);
+  }
+}
+
+export const ACCOUNT_RULE: LimitRule = { attempts: 5, windowMs: 15 * 60_000, maxWaitMs: 60 * 60_000 };
+export const ADDRESS_RULE: LimitRule = { attempts: 30, windowMs: 15 * 60_000, maxWaitMs: 60 * 60_000 };

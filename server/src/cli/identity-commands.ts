@@ -1,0 +1,143 @@
+import { ROLES, type Role } from '@schoolping/shared';
+import {
+  AccountError,
+  addStaffUser,
+  issueActivationCode,
+  parentActivationCodes,
+} from '../auth/activation.ts';
+import { audit, verifyAudit } from '../auth/audit.ts';
+import { endAllSessions } from '../auth/sessions.ts';
+import { DEFAULT_IDENTITY } from '../auth/settings.ts';
+import { setRoles, userByEmail } from '../auth/users.ts';
+import { systemClock } from '../clock.ts';
+import { idFlag, requiredFlag, UsageError, type Command } from './args.ts';
+import { pickSchool, withDb } from './with-db.ts';
+
+const STAFF_ROLES = ROLES.filter((role) => role !== 'parent');
+
+function parseRoles(text: string): Role[] {
+  const roles = text.split(',').map((role) => role.trim());
+  const unknown = roles.filter((role) => !(STAFF_ROLES as readonly string[]).includes(role));
+  if (unknown.length > 0 || roles.length === 0) {
+    throw new UsageError(`Roles are ${STAFF_ROLES.join(', ')}; got "${text}".`);
+  }
+  return roles as Role[];
+}
+
+/** A CSV cell: quoted when it holds a comma, quote or line break. */
+function csvCell(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+export const identityCommands: Record<string, Command> = {
+  'user-add': {
+    usage: 'user-add --email E --name N --role R[,R] [--school ID]',
+    summary: 'Create a staff account and print its one-time activation code.',
+    run(args) {
+      const email = requiredFlag(args, '--email').trim();
+      const name = requiredFlag(args, '--name').trim();
+      const roles = parseRoles(requiredFlag(args, '--role'));
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+        throw new UsageError(`"${email}" is not an email address.`);
+      return withDb((db) => {
+        const school = pickSchool(db, idFlag(args, '--school'));
+        const now = systemClock();
+        try {
+          const code = db.transaction(() => {
+            const user = addStaffUser(db, school, email, name, roles, now);
+            audit(
+              db,
+              {
+                actor: 'cli',
+                action: 'user-added',
+                object: `user:${user.id}`,
+                detail: { roles: roles.join(',') },
+              },
+              now,
+            );
+            return issueActivationCode(db, user, now, DEFAULT_IDENTITY);
+          })();
+          console.log(
+            `Created ${name} <${email}> (${roles.join(', ')}) at ${school.name}.\nActivation code, valid ${DEFAULT_IDENTITY.activationDays} days, single use:\n${code}`,
+          );
+          return 0;
+        } catch (error) {
+          if (error instanceof AccountError) throw new UsageError(error.message);
+          throw error;
+        }
+      });
+    },
+  },
+  'activation-codes': {
+    usage: 'activation-codes [--school ID]',
+    summary: 'CSV of activation codes for parents who have not activated (mail merge or letters).',
+    run(args) {
+      return withDb((db) => {
+        const school = pickSchool(db, idFlag(args, '--school'));
+        const now = systemClock();
+        const codes = db.transaction(() => {
+          const issued = parentActivationCodes(db, school, now, DEFAULT_IDENTITY);
+          audit(
+            db,
+            {
+              actor: 'cli',
+              action: 'activation-codes-issued',
+              object: `school:${school.id}`,
+              detail: { count: issued.length },
+            },
+            now,
+          );
+          return issued;
+        })();
+        console.log('contact,name,email,code');
+        for (const row of codes)
+          console.log([row.contactId, row.name, row.email, row.code].map(csvCell).join(','));
+        return 0;
+      });
+    },
+  },
+  'user-roles': {
+    usage: 'user-roles --email E --role R[,R]',
+    summary: 'Change a staff account’s roles; its sessions end so the change applies at once.',
+    run(args) {
+      const email = requiredFlag(args, '--email');
+      const roles = parseRoles(requiredFlag(args, '--role'));
+      return withDb((db) => {
+        const user = userByEmail(db, email);
+        if (!user || user.kind !== 'staff') throw new UsageError(`There is no staff account for ${email}.`);
+        const now = systemClock();
+        db.transaction(() => {
+          setRoles(db, user.id, roles);
+          endAllSessions(db, user.id);
+          audit(
+            db,
+            {
+              actor: 'cli',
+              action: 'role-change',
+              object: `user:${user.id}`,
+              detail: { from: user.roles.join(','), to: roles.join(',') },
+            },
+            now,
+          );
+        })();
+        console.log(`${user.name} now has: ${roles.join(', ')}.`);
+        return 0;
+      });
+    },
+  },
+  'audit-verify': {
+    usage: 'audit-verify',
+    summary: 'Check that no audit log row was edited or removed.',
+    run() {
+      return withDb((db) => {
+        const check = verifyAudit(db);
+        if (check.ok) {
+          console.log(`The audit log is intact: ${check.rows} rows.`);
+          return 0;
+        }
+        console.error(`The audit log has been tampered with: row ${check.rowId} ${check.problem}.`);
+        return 1;
+      });
+    },
+  },
+};

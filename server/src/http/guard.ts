@@ -1,0 +1,44 @@
+import { decideRoute, type RouteId } from '@schoolping/shared';
+import type { MiddlewareHandler } from 'hono';
+import { audit } from '../auth/audit.ts';
+import type { AppEnv, IdentityContext } from './env.ts';
+
+const ANSWERS = {
+  'sign-in-required': { status: 401, message: 'Please sign in.' },
+  forbidden: { status: 403, message: 'Your account cannot do this.' },
+  'read-only': {
+    status: 403,
+    message: 'Your account can only read now: your children have left the school.',
+  },
+  'mfa-setup-required': { status: 403, message: 'Set up your authenticator app before going on.' },
+} as const;
+
+const MFA_SETUP_ROUTES: readonly RouteId[] = [
+  'GET /api/auth/me',
+  'POST /api/auth/sign-out',
+  'POST /api/auth/totp/setup',
+  'POST /api/auth/totp/enable',
+];
+
+/** Enforce the shared policy for one route; every refusal is written to the audit log. */
+export function guard(identity: IdentityContext, route: RouteId): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const principal = c.get('principal');
+    let decision: keyof typeof ANSWERS | 'allowed' = decideRoute(principal, route);
+    if (decision === 'allowed' && c.get('session')?.needsMfaSetup && !MFA_SETUP_ROUTES.includes(route))
+      decision = 'mfa-setup-required';
+    if (decision === 'allowed') return next();
+    const answer = ANSWERS[decision];
+    audit(
+      identity.db,
+      {
+        actor: principal ? `user:${principal.userId}` : 'anonymous',
+        action: 'denied',
+        object: route,
+        detail: { reason: decision },
+      },
+      identity.clock(),
+    );
+    return c.json({ error: decision, message: answer.message }, answer.status);
+  };
+}

@@ -1,0 +1,290 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { accessFor } from '../auth/access.ts';
+import { redeemActivationCode } from '../auth/activation.ts';
+import { audit } from '../auth/audit.ts';
+import { checkPassword, hashPassword, passwordProblem } from '../auth/passwords.ts';
+import {
+  endAllSessions,
+  endSession,
+  idleMinutes,
+  listSessions,
+  markMfaDone,
+  SESSION_COOKIE,
+  startSession,
+} from '../auth/sessions.ts';
+import { tokenHash } from '../auth/tokens.ts';
+import { beginTotp, enableTotp, isTotpValid, useRecoveryCode } from '../auth/totp.ts';
+import { setPassword, userByEmail, userById, type UserRow } from '../auth/users.ts';
+import type { AppEnv, IdentityContext } from '../http/env.ts';
+import { guard } from '../http/guard.ts';
+
+const signInBody = z.object({
+  email: z.string().trim().min(3).max(254),
+  password: z.string().min(1).max(256),
+  totp: z.string().trim().max(40).optional(),
+});
+const activateBody = z.object({ code: z.string().trim().min(8).max(40), password: z.string().max(256) });
+const totpBody = z.object({ code: z.string().trim().max(10) });
+
+function addressOf(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Whether this account must use a second factor: admins, unless their school turned that off. */
+function mustUseMfa(identity: IdentityContext, user: UserRow): boolean {
+  if (!user.roles.some((role) => role === 'payments-admin' || role === 'school-admin')) return false;
+  const school = identity.db
+    .prepare('SELECT require_admin_mfa FROM schools WHERE id = ?')
+    .get(user.schoolId) as { require_admin_mfa: number };
+  return school.require_admin_mfa === 1;
+}
+
+function me(identity: IdentityContext, c: Context<AppEnv>) {
+  const principal = c.get('principal');
+  const user = c.get('user');
+  const session = c.get('session');
+  if (!principal || !user || !session) return null;
+  return {
+    userId: user.id,
+    schoolId: user.schoolId,
+    name: user.name,
+    email: user.email,
+    kind: user.kind,
+    roles: user.roles,
+    isReadOnly: principal.isReadOnly,
+    needsMfaSetup: session.needsMfaSetup,
+    totpEnabled: user.totpEnabled,
+    sessionExpiresAt: session.expiresAt,
+    idleMinutes: idleMinutes(user, identity.settings),
+  };
+}
+
+export function authRoutes(identity: IdentityContext) {
+  const { db, clock, settings, limits } = identity;
+
+  /** 429 with Retry-After when either the account or the address must wait. */
+  function tooSoon(c: Context, keys: readonly string[]) {
+    const now = clock().getTime();
+    const wait = Math.max(
+      limits.account.waitFor(keys[0] ?? '', now),
+      limits.address.waitFor(keys[1] ?? '', now),
+    );
+    if (wait === 0) return null;
+    c.header('Retry-After', String(Math.ceil(wait / 1000)));
+    return c.json(
+      {
+        error: 'too-many-attempts',
+        message: `Too many attempts. Try again in ${Math.ceil(wait / 60_000)} minutes.`,
+      },
+      429,
+    );
+  }
+
+  function failed(keys: readonly [string, string]): void {
+    const now = clock().getTime();
+    limits.account.fail(keys[0], now);
+    limits.address.fail(keys[1], now);
+  }
+
+  return new Hono<AppEnv>()
+    .post('/sign-in', guard(identity, 'POST /api/auth/sign-in'), async (c) => {
+      const parsed = signInBody.safeParse(await c.req.json().catch(() => null));
+      if (!parsed.success)
+        return c.json({ error: 'invalid-request', message: 'Give your email and password.' }, 400);
+      const { email, password, totp } = parsed.data;
+      const keys = [`account:${email.toLowerCase()}`, `address:${addressOf(c)}`] as const;
+      const waiting = tooSoon(c, keys);
+      if (waiting) return waiting;
+      const user = userByEmail(db, email);
+      const now = clock();
+      if (!(await checkPassword(user?.passwordHash ?? null, password)) || !user) {
+        failed(keys);
+        audit(
+          db,
+          {
+            actor: 'anonymous',
+            action: 'sign-in-failed',
+            object: user ? `user:${user.id}` : 'unknown-account',
+          },
+          now,
+        );
+        return c.json(
+          {
+            error: 'invalid-credentials',
+            message: 'That email address and password do not match an account.',
+          },
+          401,
+        );
+      }
+      const access = accessFor(db, user, now, settings);
+      if (!access.ok) {
+        audit(
+          db,
+          {
+            actor: `user:${user.id}`,
+            action: 'sign-in-refused',
+            object: `user:${user.id}`,
+            detail: { reason: access.reason },
+          },
+          now,
+        );
+        return c.json({ error: access.reason, message: access.sentence }, 403);
+      }
+      if (user.totpEnabled) {
+        if (!totp)
+          return c.json(
+            { error: 'totp-required', message: 'Enter the code from your authenticator app.' },
+            401,
+          );
+        if (!isTotpValid(user, totp, now) && !useRecoveryCode(db, user, totp, now)) {
+          failed(keys);
+          audit(
+            db,
+            {
+              actor: 'anonymous',
+              action: 'sign-in-failed',
+              object: `user:${user.id}`,
+              detail: { factor: 'totp' },
+            },
+            now,
+          );
+          return c.json(
+            {
+              error: 'invalid-totp',
+              message: 'That code is not right. Check your authenticator app and try again.',
+            },
+            401,
+          );
+        }
+      }
+      limits.account.succeed(keys[0]);
+      // A new session id at every sign-in: any id planted before it is worthless.
+      const previous = getCookie(c, SESSION_COOKIE);
+      if (previous) endSession(db, tokenHash(previous));
+      const needsMfaSetup = !user.totpEnabled && mustUseMfa(identity, user);
+      const session = startSession(db, user, now, settings, {
+        userAgent: c.req.header('user-agent') ?? '',
+        needsMfaSetup,
+      });
+      setCookie(c, SESSION_COOKIE, session.id, {
+        path: '/',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'Lax',
+        expires: session.expiresAt,
+      });
+      audit(db, { actor: `user:${user.id}`, action: 'sign-in', object: `user:${user.id}` }, now);
+      return c.json({
+        status: needsMfaSetup ? 'mfa-setup-required' : 'signed-in',
+        sessionExpiresAt: session.expiresAt.toISOString(),
+      });
+    })
+    .post('/activate', guard(identity, 'POST /api/auth/activate'), async (c) => {
+      const parsed = activateBody.safeParse(await c.req.json().catch(() => null));
+      if (!parsed.success)
+        return c.json(
+          { error: 'invalid-request', message: 'Give the activation code and a new password.' },
+          400,
+        );
+      const keys = [`code:${tokenHash(parsed.data.code)}`, `address:${addressOf(c)}`] as const;
+      const waiting = tooSoon(c, keys);
+      if (waiting) return waiting;
+      const problem = passwordProblem(parsed.data.password);
+      if (problem) return c.json({ error: 'weak-password', message: problem }, 400);
+      const passwordHash = await hashPassword(parsed.data.password);
+      const now = clock();
+      const redeemed = db.transaction(() => {
+        const result = redeemActivationCode(db, parsed.data.code, now);
+        if (result.ok) setPassword(db, result.userId, passwordHash);
+        return result;
+      })();
+      if (!redeemed.ok) {
+        failed(keys);
+        audit(db, { actor: 'anonymous', action: 'activation-failed', object: 'activation-code' }, now);
+        return c.json(
+          {
+            error: 'invalid-code',
+            message:
+              'That code is not valid: it may have been used or have expired. Ask the school for a new one.',
+          },
+          400,
+        );
+      }
+      audit(
+        db,
+        { actor: `user:${redeemed.userId}`, action: 'activate', object: `user:${redeemed.userId}` },
+        now,
+      );
+      return c.json({ email: userById(db, redeemed.userId)?.email ?? null });
+    })
+    .post('/sign-out', guard(identity, 'POST /api/auth/sign-out'), (c) => {
+      const session = c.get('session');
+      if (session) endSession(db, session.idHash);
+      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
+      audit(
+        db,
+        { actor: `user:${session?.userId ?? 0}`, action: 'sign-out', object: `user:${session?.userId ?? 0}` },
+        clock(),
+      );
+      return c.json({ status: 'signed-out' });
+    })
+    .get('/me', guard(identity, 'GET /api/auth/me'), (c) => c.json(me(identity, c)))
+    .get('/sessions', guard(identity, 'GET /api/auth/sessions'), (c) => {
+      const current = c.get('session');
+      const sessions = listSessions(db, current?.userId ?? 0).map((session) => ({
+        startedAt: session.createdAt,
+        lastSeenAt: session.lastSeenAt,
+        expiresAt: session.expiresAt,
+        device: session.userAgent,
+        isCurrent: session.idHash === current?.idHash,
+      }));
+      return c.json({ sessions });
+    })
+    .post('/sessions/end-all', guard(identity, 'POST /api/auth/sessions/end-all'), (c) => {
+      const user = c.get('user');
+      const ended = user ? endAllSessions(db, user.id) : 0;
+      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
+      audit(
+        db,
+        {
+          actor: `user:${user?.id ?? 0}`,
+          action: 'sessions-ended',
+          object: `user:${user?.id ?? 0}`,
+          detail: { ended },
+        },
+        clock(),
+      );
+      return c.json({ ended });
+    })
+    .post('/totp/setup', guard(identity, 'POST /api/auth/totp/setup'), (c) => {
+      const user = c.get('user');
+      if (!user) return c.json({ error: 'sign-in-required', message: 'Please sign in.' }, 401);
+      return c.json(beginTotp(db, user));
+    })
+    .post('/totp/enable', guard(identity, 'POST /api/auth/totp/enable'), async (c) => {
+      const parsed = totpBody.safeParse(await c.req.json().catch(() => null));
+      const session = c.get('session');
+      const user = session ? userById(db, session.userId) : null;
+      if (!parsed.success || !user || !session)
+        return c.json({ error: 'invalid-request', message: 'Give the code from your app.' }, 400);
+      const codes = enableTotp(db, user, parsed.data.code, clock());
+      if (!codes)
+        return c.json(
+          {
+            error: 'invalid-totp',
+            message: 'That code is not right. Check the time on your phone and try again.',
+          },
+          400,
+        );
+      markMfaDone(db, session.idHash);
+      audit(db, { actor: `user:${user.id}`, action: 'totp-enabled', object: `user:${user.id}` }, clock());
+      return c.json({ recoveryCodes: codes });
+    });
+}

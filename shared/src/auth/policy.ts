@@ -1,0 +1,95 @@
+import type { Role } from '../intents/state.ts';
+
+/*
+ * Who may read or write what: one table for the server, which enforces it on every request (and,
+ * once sync exists, every frame), and for the PWA, which uses it only to hide what a role cannot do.
+ */
+
+export interface Principal {
+  readonly userId: number;
+  readonly schoolId: number;
+  readonly roles: readonly Role[];
+  /** The MIS contact a parent account stands for. */
+  readonly contactId: string | null;
+  /** A parent whose children have all left may read for a while but change nothing. */
+  readonly isReadOnly: boolean;
+}
+
+export const STAFF_ROLES: readonly Role[] = ['staff', 'payments-admin', 'school-admin'];
+
+export const DOC_KINDS = ['directory', 'sent', 'payments', 'parent-inbox', 'parent-wallet', 'outbox'] as const;
+export type DocKind = (typeof DOC_KINDS)[number];
+
+export interface DocRef {
+  readonly kind: DocKind;
+  readonly schoolId: number;
+  /** A parent's contact id for their inbox and wallet view; a user id for an outbox. */
+  readonly owner: string | null;
+}
+
+const hasAny = (principal: Principal, roles: readonly Role[]): boolean =>
+  principal.roles.some((role) => roles.includes(role));
+
+export function canReadDoc(principal: Principal | null, doc: DocRef): boolean {
+  if (!principal || principal.schoolId !== doc.schoolId) return false;
+  switch (doc.kind) {
+    case 'directory':
+      return hasAny(principal, STAFF_ROLES);
+    case 'sent':
+      return hasAny(principal, ['staff', 'school-admin']);
+    case 'payments':
+      return hasAny(principal, ['payments-admin']);
+    case 'parent-inbox':
+    case 'parent-wallet':
+      return hasAny(principal, ['parent']) && principal.contactId !== null && principal.contactId === doc.owner;
+    case 'outbox':
+      return String(principal.userId) === doc.owner;
+  }
+}
+
+/** Read models are written by the server alone; a person appends only to their own outbox. */
+export function canWriteDoc(principal: Principal | null, doc: DocRef): boolean {
+  return doc.kind === 'outbox' && canReadDoc(principal, doc) && principal?.isReadOnly === false;
+}
+
+type RouteRule =
+  | { readonly access: 'public' }
+  | { readonly access: 'signed-in'; readonly changes: boolean }
+  | { readonly access: 'roles'; readonly roles: readonly Role[]; readonly changes: boolean };
+
+const signedIn = (changes: boolean): RouteRule => ({ access: 'signed-in', changes });
+const roles = (allowed: readonly Role[], changes = false): RouteRule => ({ access: 'roles', roles: allowed, changes });
+
+/** Every route a browser may call. Ingest routes use the school's ingest key instead. */
+export const ROUTE_POLICY = {
+  'GET /api/health': { access: 'public' },
+  'POST /api/auth/sign-in': { access: 'public' },
+  'POST /api/auth/activate': { access: 'public' },
+  'POST /api/auth/sign-out': signedIn(false),
+  'GET /api/auth/me': signedIn(false),
+  'GET /api/auth/sessions': signedIn(false),
+  // Ending one's own sessions is a safety action: allowed even when read-only.
+  'POST /api/auth/sessions/end-all': signedIn(false),
+  'POST /api/auth/totp/setup': signedIn(true),
+  'POST /api/auth/totp/enable': signedIn(true),
+  'GET /api/school/summary': signedIn(false),
+  'GET /api/mis/status': roles(['school-admin']),
+  'GET /api/year-end/leavers': roles(STAFF_ROLES),
+} as const satisfies Record<string, RouteRule>;
+
+export type RouteId = keyof typeof ROUTE_POLICY;
+
+export type RouteDecision = 'allowed' | 'sign-in-required' | 'forbidden' | 'read-only';
+
+export function decideRoute(principal: Principal | null, route: RouteId): RouteDecision {
+  const rule: RouteRule = ROUTE_POLICY[route];
+  if (rule.access === 'public') return 'allowed';
+  if (!principal) return 'sign-in-required';
+  if (rule.access === 'roles' && !hasAny(principal, rule.roles)) return 'forbidden';
+  if (rule.changes && principal.isReadOnly) return 'read-only';
+  return 'allowed';
+}
+
+export function mayUseRoute(principal: Principal | null, route: RouteId): boolean {
+  return decideRoute(principal, route) === 'allowed';
+}
