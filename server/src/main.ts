@@ -1,5 +1,7 @@
 import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { createApp } from './app.ts';
+import { guardUpgrades } from './http/upgrade.ts';
 import { systemClock } from './clock.ts';
 import { readConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
@@ -42,6 +44,9 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   }
   console.log(lines.join('\n'));
 });
+
+// No route takes sockets yet; the Origin gate stands in front of the sync hub that will.
+guardUpgrades(server as Server);
 
 function shutdown(): void {
   stopDaily();

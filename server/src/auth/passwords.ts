@@ -2,12 +2,13 @@ import { hash, verify, type Options } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 
 /** OWASP's minimum for Argon2id: 19 MiB, two passes, one lane. */
-// Algorithm 2 is Argon2id (the library's const enum cannot be imported under verbatimModuleSyntax).
-export const ARGON2_OPTIONS: Options = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+// The library's default algorithm is Argon2id (its const enum cannot be named under
+// verbatimModuleSyntax); a test checks every stored hash says $argon2id$.
+export const ARGON2_OPTIONS: Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 export const MIN_PASSWORD_LENGTH = 10;
 
-const COMMON = new Set((dictionary['passwords-common'] as string[]).map((word) => word.toLowerCase()));
+const COMMON = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
 
 /** Why a new password is not acceptable, in words a parent understands; null if it is fine. */
 export function passwordProblem(password: string): string | null {

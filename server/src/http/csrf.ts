@@ -16,7 +16,7 @@ export function refuseCrossSite(): MiddlewareHandler {
     const origin = c.req.header('origin');
     const isCrossSite =
       (site !== undefined && site !== 'same-origin' && site !== 'none') ||
-      (origin !== undefined && !isSameHost(origin, c.req.header('host')));
+      (origin !== undefined && !isSameHost(origin, new URL(c.req.url).host));
     if (isCrossSite) {
       return c.json(
         { error: 'cross-site', message: 'This request came from another site and was refused.' },

@@ -17,7 +17,14 @@ export interface Principal {
 
 export const STAFF_ROLES: readonly Role[] = ['staff', 'payments-admin', 'school-admin'];
 
-export const DOC_KINDS = ['directory', 'sent', 'payments', 'parent-inbox', 'parent-wallet', 'outbox'] as const;
+export const DOC_KINDS = [
+  'directory',
+  'sent',
+  'payments',
+  'parent-inbox',
+  'parent-wallet',
+  'outbox',
+] as const;
 export type DocKind = (typeof DOC_KINDS)[number];
 
 export interface DocRef {
@@ -41,7 +48,9 @@ export function canReadDoc(principal: Principal | null, doc: DocRef): boolean {
       return hasAny(principal, ['payments-admin']);
     case 'parent-inbox':
     case 'parent-wallet':
-      return hasAny(principal, ['parent']) && principal.contactId !== null && principal.contactId === doc.owner;
+      return (
+        hasAny(principal, ['parent']) && principal.contactId !== null && principal.contactId === doc.owner
+      );
     case 'outbox':
       return String(principal.userId) === doc.owner;
   }
@@ -58,7 +67,11 @@ type RouteRule =
   | { readonly access: 'roles'; readonly roles: readonly Role[]; readonly changes: boolean };
 
 const signedIn = (changes: boolean): RouteRule => ({ access: 'signed-in', changes });
-const roles = (allowed: readonly Role[], changes = false): RouteRule => ({ access: 'roles', roles: allowed, changes });
+const roles = (allowed: readonly Role[], changes = false): RouteRule => ({
+  access: 'roles',
+  roles: allowed,
+  changes,
+});
 
 /** Every route a browser may call. Ingest routes use the school's ingest key instead. */
 export const ROUTE_POLICY = {
