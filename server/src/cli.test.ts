@@ -104,4 +104,33 @@ describe('npm run cli', () => {
     expect(JSON.parse(cli('held').stdout)).toEqual([]);
     expect(cli('held', '--accept', '99').stderr).toContain('no held snapshot 99');
   });
+
+  it('adds a staff account with a one-time code, issues parents’ codes as CSV, and verifies the audit log', () => {
+    const added = cli(
+      'user-add',
+      '--email',
+      'office@brookfield.example.org',
+      '--name',
+      'Anita Patel',
+      '--role',
+      'staff,payments-admin',
+    );
+    expect(added.status).toBe(0);
+    expect(added.stdout).toMatch(/[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/);
+    expect(
+      cli('user-add', '--email', 'office@brookfield.example.org', '--name', 'Again', '--role', 'staff')
+        .stderr,
+    ).toContain('already');
+    expect(cli('user-add', '--email', 'x@example.org', '--name', 'X', '--role', 'parent').stderr).toContain(
+      'Roles are',
+    );
+    const csv = cli('activation-codes').stdout.trim().split('\n');
+    expect(csv[0]).toBe('contact,name,email,code');
+    expect(csv.length).toBeGreaterThan(100);
+    expect(csv[1]).toMatch(/^\d+,[^,]+,[^,]+@[^,]+,[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    expect(cli('user-roles', '--email', 'office@brookfield.example.org', '--role', 'staff').status).toBe(0);
+    const verified = cli('audit-verify');
+    expect(verified.status).toBe(0);
+    expect(verified.stdout).toContain('intact');
+  });
 });
