@@ -356,3 +356,26 @@ describe('the audit log', () => {
     expect(verifyAudit(fixture.db)).toMatchObject({ ok: false });
   });
 });
+
+describe('security headers', () => {
+  it('are on every response: a strict CSP, nosniff, no referrer; HSTS only over TLS', async () => {
+    fixture = authFixture();
+    for (const response of [
+      await fixture.get('/api/health'),
+      await fixture.get('/api/auth/me'),
+      await fixture.get('/nowhere'),
+    ]) {
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("object-src 'none'");
+      expect(csp).toContain("base-uri 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toMatch(/script-src 'self'( 'sha256-[^']+')*;/);
+      expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('strict-transport-security')).toBeNull();
+    }
+    const overTls = await fixture.app.request('https://localhost/api/health');
+    expect(overTls.headers.get('strict-transport-security')).toContain('max-age=');
+  });
+});

@@ -1,4 +1,5 @@
 import { londonDate, londonInstant } from '@schoolping/shared';
+import { audit } from '../auth/audit.ts';
 import { systemClock } from '../clock.ts';
 import { createSchool, listSchools } from '../db/school-store.ts';
 import { changesOn, previewDaily, runDaily } from '../ingest/daily.ts';
@@ -195,16 +196,47 @@ export const misCommands: Record<string, Command> = {
     },
   },
   'school-set': {
-    usage: 'school-set --late-after-hours N [--school ID]',
-    summary: 'After how many hours without a good sync the MIS feed counts as late (default 26).',
+    usage: 'school-set [--late-after-hours N] [--admin-mfa on|off] [--school ID]',
+    summary:
+      'School settings: when the MIS feed counts as late (default 26 h); whether admins need an authenticator.',
     run(args) {
-      const hours = Number(requiredFlag(args, '--late-after-hours'));
-      if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 14)
+      const lateText = flag(args, '--late-after-hours');
+      const mfa = flag(args, '--admin-mfa');
+      if (lateText === undefined && mfa === undefined)
+        throw new UsageError('Give --late-after-hours N or --admin-mfa on|off.');
+      const hours = lateText === undefined ? undefined : Number(lateText);
+      if (hours !== undefined && (!Number.isInteger(hours) || hours < 1 || hours > 24 * 14)) {
         throw new UsageError('--late-after-hours must be 1 to 336.');
+      }
+      if (mfa !== undefined && mfa !== 'on' && mfa !== 'off')
+        throw new UsageError('--admin-mfa is on or off.');
       return withDb((db) => {
         const school = pickSchool(db, idFlag(args, '--school'));
-        db.prepare('UPDATE schools SET late_after_hours = ? WHERE id = ?').run(hours, school.id);
-        console.log(`${school.name}: the MIS feed counts as late after ${hours} hours without a good sync.`);
+        if (hours !== undefined) {
+          db.prepare('UPDATE schools SET late_after_hours = ? WHERE id = ?').run(hours, school.id);
+          console.log(
+            `${school.name}: the MIS feed counts as late after ${hours} hours without a good sync.`,
+          );
+        }
+        if (mfa !== undefined) {
+          db.prepare('UPDATE schools SET require_admin_mfa = ? WHERE id = ?').run(
+            mfa === 'on' ? 1 : 0,
+            school.id,
+          );
+          audit(
+            db,
+            {
+              actor: 'cli',
+              action: 'setting-change',
+              object: `school:${school.id}`,
+              detail: { adminMfa: mfa },
+            },
+            systemClock(),
+          );
+          console.log(
+            `${school.name}: admins ${mfa === 'on' ? 'must' : 'need not'} use an authenticator app.`,
+          );
+        }
         return 0;
       });
     },
