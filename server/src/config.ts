@@ -1,8 +1,34 @@
 import { resolve } from 'node:path';
 
+import type { IdentitySettings } from './auth/settings.ts';
+
 export interface ServerConfig {
   readonly port: number;
   readonly dataDir: string;
+  /** Timeouts and grace periods from the environment; defaults where not given. */
+  readonly identity: Partial<IdentitySettings>;
+}
+
+const IDENTITY_ENV: Record<keyof IdentitySettings, string> = {
+  staffIdleMinutes: 'STAFF_IDLE_MINUTES',
+  parentIdleMinutes: 'PARENT_IDLE_MINUTES',
+  staffAbsoluteHours: 'STAFF_SESSION_HOURS',
+  parentAbsoluteHours: 'PARENT_SESSION_HOURS',
+  activationDays: 'ACTIVATION_CODE_DAYS',
+  leaverReadOnlyDays: 'LEAVER_READ_ONLY_DAYS',
+};
+
+function identityFrom(env: NodeJS.ProcessEnv): Partial<IdentitySettings> {
+  const settings: Partial<Record<keyof IdentitySettings, number>> = {};
+  for (const [key, name] of Object.entries(IDENTITY_ENV) as [keyof IdentitySettings, string][]) {
+    const text = env[name];
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new RangeError(`${name} must be a whole number above 0, got ${text}`);
+    settings[key] = value;
+  }
+  return settings;
 }
 
 /** PORT (default 3000) and DATA_DIR (default ./data, from where the server was started). */
@@ -10,5 +36,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new RangeError(`PORT must be a port number, got ${env.PORT}`);
-  return { port, dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.DATA_DIR ?? 'data') };
+  return {
+    port,
+    dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.DATA_DIR ?? 'data'),
+    identity: identityFrom(env),
+  };
 }

@@ -15,7 +15,7 @@ const config = readConfig();
 const db = openDatabase(config.dataDir);
 const loaded = loadDemoOnFirstRun(db, systemClock());
 if (loaded) await createDemoAccounts(db, loaded, config.dataDir, systemClock());
-const app = createApp({ db, clock: systemClock, webBuildDir: defaultBuildDir() });
+const app = createApp({ db, clock: systemClock, webBuildDir: defaultBuildDir(), identity: config.identity });
 const log = (line: string): void => {
   console.error(line);
 };
