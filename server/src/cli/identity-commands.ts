@@ -7,13 +7,16 @@ import {
 } from '../auth/activation.ts';
 import { audit, verifyAudit } from '../auth/audit.ts';
 import { endAllSessions } from '../auth/sessions.ts';
-import { DEFAULT_IDENTITY } from '../auth/settings.ts';
+import { DEFAULT_IDENTITY, type IdentitySettings } from '../auth/settings.ts';
+import { readConfig } from '../config.ts';
 import { setRoles, userByEmail } from '../auth/users.ts';
 import { systemClock } from '../clock.ts';
 import { idFlag, requiredFlag, UsageError, type Command } from './args.ts';
 import { pickSchool, withDb } from './with-db.ts';
 
 const STAFF_ROLES = ROLES.filter((role) => role !== 'parent');
+
+const settings = (): IdentitySettings => ({ ...DEFAULT_IDENTITY, ...readConfig().identity });
 
 function parseRoles(text: string): Role[] {
   const roles = text.split(',').map((role) => role.trim());
@@ -55,10 +58,10 @@ export const identityCommands: Record<string, Command> = {
               },
               now,
             );
-            return issueActivationCode(db, user, now, DEFAULT_IDENTITY);
+            return issueActivationCode(db, user, now, settings());
           })();
           console.log(
-            `Created ${name} <${email}> (${roles.join(', ')}) at ${school.name}.\nActivation code, valid ${DEFAULT_IDENTITY.activationDays} days, single use:\n${code}`,
+            `Created ${name} <${email}> (${roles.join(', ')}) at ${school.name}.\nActivation code, valid ${settings().activationDays} days, single use:\n${code}`,
           );
           return 0;
         } catch (error) {
@@ -76,7 +79,7 @@ export const identityCommands: Record<string, Command> = {
         const school = pickSchool(db, idFlag(args, '--school'));
         const now = systemClock();
         const codes = db.transaction(() => {
-          const issued = parentActivationCodes(db, school, now, DEFAULT_IDENTITY);
+          const issued = parentActivationCodes(db, school, now, settings());
           audit(
             db,
             {
