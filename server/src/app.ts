@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { ACCOUNT_RULE, ADDRESS_RULE, RateLimiter } from './auth/rate-limit.ts';
+import { ACCOUNT_AT_ADDRESS_RULE, ACCOUNT_RULE, ADDRESS_RULE, RateLimiter } from './auth/rate-limit.ts';
 import { DEFAULT_IDENTITY, type IdentitySettings } from './auth/settings.ts';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
@@ -20,14 +20,20 @@ export interface AppOptions {
   /** The built PWA to serve; omitted in API-only tests. */
   readonly webBuildDir?: string;
   readonly identity?: Partial<IdentitySettings>;
+  readonly trustProxy?: boolean;
 }
 
-export function createApp({ db, clock, webBuildDir, identity }: AppOptions): Hono<AppEnv> {
+export function createApp({ db, clock, webBuildDir, identity, trustProxy }: AppOptions): Hono<AppEnv> {
   const context: IdentityContext = {
     db,
     clock,
     settings: { ...DEFAULT_IDENTITY, ...identity },
-    limits: { account: new RateLimiter(ACCOUNT_RULE), address: new RateLimiter(ADDRESS_RULE) },
+    limits: {
+      accountAtAddress: new RateLimiter(ACCOUNT_AT_ADDRESS_RULE),
+      account: new RateLimiter(ACCOUNT_RULE),
+      address: new RateLimiter(ADDRESS_RULE),
+    },
+    trustProxy: trustProxy ?? false,
   };
   const app = new Hono<AppEnv>();
   app.use('*', securityHeaders(inlineScriptHashes(webBuildDir)));

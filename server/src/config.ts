@@ -7,6 +7,10 @@ export interface ServerConfig {
   readonly dataDir: string;
   /** Timeouts and grace periods from the environment; defaults where not given. */
   readonly identity: Partial<IdentitySettings>;
+  /** TRUST_PROXY=1: a reverse proxy on this machine names the client in X-Forwarded-For. */
+  readonly trustProxy: boolean;
+  /** NO_DEMO=1: start empty instead of loading the demo school on the first run. */
+  readonly loadDemo: boolean;
 }
 
 const IDENTITY_ENV: Record<keyof IdentitySettings, string> = {
@@ -40,5 +44,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port,
     dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.DATA_DIR ?? 'data'),
     identity: identityFrom(env),
+    trustProxy: env.TRUST_PROXY === '1',
+    loadDemo: env.NO_DEMO !== '1',
   };
 }

@@ -13,9 +13,15 @@ import { defaultBuildDir } from './static-files.ts';
 
 const config = readConfig();
 const db = openDatabase(config.dataDir);
-const loaded = loadDemoOnFirstRun(db, systemClock());
+const loaded = config.loadDemo ? loadDemoOnFirstRun(db, systemClock()) : null;
 if (loaded) await createDemoAccounts(db, loaded, config.dataDir, systemClock());
-const app = createApp({ db, clock: systemClock, webBuildDir: defaultBuildDir(), identity: config.identity });
+const app = createApp({
+  db,
+  clock: systemClock,
+  webBuildDir: defaultBuildDir(),
+  identity: config.identity,
+  trustProxy: config.trustProxy,
+});
 const log = (line: string): void => {
   console.error(line);
 };

@@ -27,9 +27,16 @@ export function accessFor(db: Db, user: UserRow, now: Date, settings: IdentitySe
     }
     return { ok: true, principal };
   }
+  if (user.misId !== null && !isKnownContact(db, user)) {
+    return {
+      ok: false,
+      reason: 'parent-left',
+      sentence: 'The school no longer lists you as a contact, so this account is closed.',
+    };
+  }
   const leftOn = parentLeftOn(db, user);
   if (leftOn === null) return { ok: true, principal };
-  if (addDays(leftOn, settings.leaverReadOnlyDays) < today) {
+  if (addDays(leftOn, settings.leaverReadOnlyDays) <= today) {
     return {
       ok: false,
       reason: 'parent-left',
@@ -47,6 +54,14 @@ function staffLeavingDate(db: Db, user: UserRow): IsoDate | null {
     )
     .get(user.schoolId, user.misId) as { leavingDate: IsoDate | null } | undefined;
   return row?.leavingDate ?? null;
+}
+
+function isKnownContact(db: Db, user: UserRow): boolean {
+  return (
+    db
+      .prepare("SELECT 1 FROM mis_records WHERE school_id = ? AND kind = 'contact' AND mis_id = ?")
+      .get(user.schoolId, user.misId) !== undefined
+  );
 }
 
 /** The day a parent became a leaver, as the daily job applied it; null while they are not one. */

@@ -70,6 +70,7 @@ export function parentActivationCodes(
   school: SchoolRow,
   now: Date,
   settings: IdentitySettings,
+  skipped: (contact: string, reason: string) => void = () => undefined,
 ): ParentCode[] {
   const roster = rosterOn(loadRoster(db, school), now);
   const withResponsibility = new Set(
@@ -88,7 +89,10 @@ export function parentActivationCodes(
     const existing = userForMis(db, school.id, 'parent', contact.id);
     if (existing?.passwordHash) continue;
     const other = userByEmail(db, contact.email);
-    if (!existing && other) continue; // the email already belongs to another account
+    if (!existing && other) {
+      skipped(`${contact.id} ${name}`, `${contact.email} already belongs to another account (${other.kind})`);
+      continue;
+    }
     const user =
       existing ??
       createUser(

@@ -23,6 +23,13 @@ function rowHash(prev: string, at: string, event: Required<AuditEvent>): string 
 }
 
 export function audit(db: Db, event: AuditEvent, at: Date): void {
+  // Read the last hash and append in one write transaction, so two writers cannot fork the chain.
+  db.transaction(() => {
+    append(db, event, at);
+  }).immediate();
+}
+
+function append(db: Db, event: AuditEvent, at: Date): void {
   const full: Required<AuditEvent> = { detail: {}, ...event };
   const last = db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
     { hash: string } | undefined;

@@ -1,6 +1,11 @@
 import Database from 'better-sqlite3';
 import { Secret, TOTP } from 'otpauth';
+import { isoDate } from '@schoolping/shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadRoster } from '../db/school-store.ts';
+import { ingestBatch } from '../ingest/ingest.ts';
+import { toXporterPayload } from '../ingest/xporter/demo-feed.ts';
+import { parseXporter } from '../ingest/xporter/parse.ts';
 import { issueActivationCode } from './activation.ts';
 import { verifyAudit } from './audit.ts';
 import { authFixture, cookieFrom, PASSWORD, type AuthFixture } from './auth-fixture.ts';
@@ -174,7 +179,7 @@ describe('rate limits', () => {
 
   it('slow an address trying many accounts', async () => {
     fixture = authFixture();
-    for (let attempt = 0; attempt < 30; attempt++)
+    for (let attempt = 0; attempt < 100; attempt++)
       await fixture.signIn(`guess${attempt}@example.org`, 'wrong password!');
     const teacher = await fixture.addUser('staff', ['staff']);
     expect((await fixture.signIn(teacher.email)).status).toBe(429);
@@ -182,7 +187,7 @@ describe('rate limits', () => {
 
   it('limit guesses at activation codes', async () => {
     fixture = authFixture();
-    for (let attempt = 0; attempt < 30; attempt++) {
+    for (let attempt = 0; attempt < 100; attempt++) {
       await fixture.post('/api/auth/activate', {
         code: `AAAA-BBBB-CCCC-${String(attempt).padStart(4, '0')}`,
         password: 'a long new password',
@@ -253,11 +258,21 @@ describe('the second factor', () => {
     expect(enabled.recoveryCodes).toHaveLength(10);
     expect((await fixture.get('/api/school/summary', cookie)).status).toBe(200);
 
+    // The code that turned the factor on is used up; the next one comes 30 seconds later.
+    expect(await body(await fixture.signIn(admin.email, PASSWORD, { totp: code() }))).toMatchObject({
+      error: 'invalid-totp',
+    });
+    fixture.now = new Date(fixture.now.getTime() + 30_000);
     expect(await body(await fixture.signIn(admin.email))).toMatchObject({ error: 'totp-required' });
     expect(await body(await fixture.signIn(admin.email, PASSWORD, { totp: '000000' }))).toMatchObject({
       error: 'invalid-totp',
     });
-    expect((await fixture.signIn(admin.email, PASSWORD, { totp: code() })).status).toBe(200);
+    const fresh = code();
+    expect((await fixture.signIn(admin.email, PASSWORD, { totp: fresh })).status).toBe(200);
+    // Seen over a shoulder, the same code does not work twice.
+    expect(await body(await fixture.signIn(admin.email, PASSWORD, { totp: fresh }))).toMatchObject({
+      error: 'invalid-totp',
+    });
     const [recovery] = enabled.recoveryCodes;
     expect((await fixture.signIn(admin.email, PASSWORD, { totp: recovery ?? '' })).status).toBe(200);
     expect((await fixture.signIn(admin.email, PASSWORD, { totp: recovery ?? '' })).status).toBe(401);
@@ -274,17 +289,20 @@ describe('the second factor', () => {
 describe('leavers', () => {
   it('a parent whose children have all left reads for 30 days, changes nothing, then cannot sign in', async () => {
     fixture = authFixture();
-    const parent = await fixture.addUser('parent', ['parent'], { misId: 'C-left' });
+    const { mis_id: contactId } = fixture.db
+      .prepare("SELECT mis_id FROM mis_records WHERE kind = 'contact' LIMIT 1")
+      .get() as { mis_id: string };
+    const parent = await fixture.addUser('parent', ['parent'], { misId: contactId });
     fixture.db
       .prepare(
-        "INSERT INTO roster_state (school_id, kind, mis_id, status) VALUES (?, 'contact', 'C-left', 'leaver')",
+        "INSERT INTO roster_state (school_id, kind, mis_id, status) VALUES (?, 'contact', ?, 'leaver')",
       )
-      .run(fixture.school.id);
+      .run(fixture.school.id, contactId);
     fixture.db
       .prepare(
-        "INSERT INTO change_log (school_id, day, recorded_at, change, kind, mis_id, detail) VALUES (?, '2026-11-10', 'now', 'left', 'contact', 'C-left', '{}')",
+        "INSERT INTO change_log (school_id, day, recorded_at, change, kind, mis_id, detail) VALUES (?, '2026-11-10', 'now', 'left', 'contact', ?, '{}')",
       )
-      .run(fixture.school.id);
+      .run(fixture.school.id, contactId);
     const cookie = cookieFrom(await fixture.signIn(parent.email));
     expect(await body(await fixture.get('/api/auth/me', cookie))).toMatchObject({ isReadOnly: true });
     expect(await body(await fixture.post('/api/auth/totp/setup', {}, cookie))).toMatchObject({
@@ -377,5 +395,68 @@ describe('security headers', () => {
     }
     const overTls = await fixture.app.request('https://localhost/api/health');
     expect(overTls.headers.get('strict-transport-security')).toContain('max-age=');
+  });
+});
+
+describe('replacing the second factor', () => {
+  it('needs a current code, and a started setup never turns the working factor off', async () => {
+    fixture = authFixture();
+    const teacher = await fixture.addUser('staff', ['staff']);
+    const cookie = cookieFrom(await fixture.signIn(teacher.email));
+    const { secret } = (await body(await fixture.post('/api/auth/totp/setup', {}, cookie))) as {
+      secret: string;
+    };
+    const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 });
+    await fixture.post(
+      '/api/auth/totp/enable',
+      { code: totp.generate({ timestamp: fixture.now.getTime() }) },
+      cookie,
+    );
+    fixture.now = new Date(fixture.now.getTime() + 30_000);
+    expect(await body(await fixture.post('/api/auth/totp/setup', {}, cookie))).toMatchObject({
+      error: 'totp-required',
+    });
+    expect((await fixture.signIn(teacher.email)).status).toBe(401);
+    const next = (await body(
+      await fixture.post(
+        '/api/auth/totp/setup',
+        { code: totp.generate({ timestamp: fixture.now.getTime() }) },
+        cookie,
+      ),
+    )) as { secret: string };
+    expect(next.secret).not.toBe(secret);
+    // Until the new app proves itself, the old one is still the factor.
+    fixture.now = new Date(fixture.now.getTime() + 30_000);
+    expect(
+      (
+        await fixture.signIn(teacher.email, PASSWORD, {
+          totp: totp.generate({ timestamp: fixture.now.getTime() }),
+        })
+      ).status,
+    ).toBe(200);
+  });
+});
+
+describe('staff leaving, through an ingest', () => {
+  it('ends their sessions when the feed says they have left', async () => {
+    fixture = authFixture();
+    const rows = fixture.db.prepare("SELECT mis_id, data FROM mis_records WHERE kind = 'staff'").all() as {
+      mis_id: string;
+      data: string;
+    }[];
+    const [member] = rows;
+    if (!member) throw new Error('the demo has staff');
+    const teacher = await fixture.addUser('staff', ['staff'], { misId: member.mis_id });
+    cookieFrom(await fixture.signIn(teacher.email));
+    const mis = loadRoster(fixture.db, fixture.school);
+    const staff = mis.staff.map((each) =>
+      each.id === member.mis_id ? { ...each, leavingDate: isoDate('2026-11-10') } : each,
+    );
+    const parsed = parseXporter(toXporterPayload({ ...mis, staff }));
+    if (!parsed.ok) throw new Error('the demo feed is valid');
+    ingestBatch(fixture.db, fixture.school, parsed.batch, 'xporter', fixture.now);
+    expect(
+      fixture.db.prepare('SELECT count(*) AS n FROM sessions WHERE user_id = ?').get(teacher.id),
+    ).toEqual({ n: 0 });
   });
 });

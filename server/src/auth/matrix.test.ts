@@ -119,6 +119,8 @@ describe('who may use each route', () => {
         const answer = (await response.json()) as { error?: string } | null;
         const isDenied = ['sign-in-required', 'forbidden', 'read-only'].includes(answer?.error ?? '');
         expect({ who, allowed: !isDenied }).toEqual({ who, allowed: row[index] });
+        // Allowed means served: a crash behind the guard is no pass.
+        expect(response.status).toBeLessThan(500);
         expect(denials() - before).toBe(isDenied ? 1 : 0);
         if (route.endsWith('sign-out') || route.endsWith('end-all'))
           cookies.set(

@@ -13,7 +13,11 @@ interface Entry {
   failures: number[];
   strikes: number;
   blockedUntil: number;
+  lastFailure: number;
 }
+
+/** Strikes are forgotten after this long without a failure: a burst long ago costs nothing now. */
+const STRIKE_MEMORY_MS = 24 * 60 * 60_000;
 
 export class RateLimiter {
   readonly #entries = new Map<string, Entry>();
@@ -27,7 +31,9 @@ export class RateLimiter {
   }
 
   fail(key: string, now: number): void {
-    const entry = this.#entries.get(key) ?? { failures: [], strikes: 0, blockedUntil: 0 };
+    const entry = this.#entries.get(key) ?? { failures: [], strikes: 0, blockedUntil: 0, lastFailure: now };
+    if (now - entry.lastFailure > STRIKE_MEMORY_MS) entry.strikes = 0;
+    entry.lastFailure = now;
     entry.failures = entry.failures.filter((at) => now - at < this.rule.windowMs);
     entry.failures.push(now);
     if (entry.failures.length >= this.rule.attempts) {
@@ -37,18 +43,32 @@ export class RateLimiter {
       entry.failures = [];
     }
     this.#entries.set(key, entry);
-    if (this.#entries.size > 100_000) this.#forgetOldest();
+    if (this.#entries.size > 100_000) this.#forget(now);
   }
 
   succeed(key: string): void {
     this.#entries.delete(key);
   }
 
-  #forgetOldest(): void {
-    const first = this.#entries.keys().next();
-    if (!first.done) this.#entries.delete(first.value);
+  /** Under a flood of new keys, drop those not waiting out a block before anything else. */
+  #forget(now: number): void {
+    for (const [key, entry] of this.#entries) {
+      if (entry.blockedUntil <= now) this.#entries.delete(key);
+    }
+    if (this.#entries.size > 100_000) {
+      const first = this.#entries.keys().next();
+      if (!first.done) this.#entries.delete(first.value);
+    }
   }
 }
 
-export const ACCOUNT_RULE: LimitRule = { attempts: 5, windowMs: 15 * 60_000, maxWaitMs: 60 * 60_000 };
-export const ADDRESS_RULE: LimitRule = { attempts: 30, windowMs: 15 * 60_000, maxWaitMs: 60 * 60_000 };
+/** One account from one address: the person mistyping, or someone guessing at them. */
+export const ACCOUNT_AT_ADDRESS_RULE: LimitRule = {
+  attempts: 5,
+  windowMs: 15 * 60_000,
+  maxWaitMs: 60 * 60_000,
+};
+/** One account from anywhere: a higher bar, so guessing spread over many addresses is still slowed. */
+export const ACCOUNT_RULE: LimitRule = { attempts: 20, windowMs: 15 * 60_000, maxWaitMs: 30 * 60_000 };
+/** One address across accounts; a school behind one NAT address shares it, so it is generous. */
+export const ADDRESS_RULE: LimitRule = { attempts: 100, windowMs: 15 * 60_000, maxWaitMs: 30 * 60_000 };

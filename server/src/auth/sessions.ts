@@ -105,10 +105,19 @@ export function endAllSessions(db: Db, userId: number): number {
   return db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes;
 }
 
-export function listSessions(db: Db, userId: number): SessionRow[] {
-  return (
-    db.prepare('SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC').all(userId) as Row[]
-  ).map(toSession);
+/** The person's live sessions: idle and expired ones are not shown as if they were. */
+export function listSessions(db: Db, user: UserRow, now: Date, settings: IdentitySettings): SessionRow[] {
+  const rows = db
+    .prepare('SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC')
+    .all(user.id) as Row[];
+  const idleLimit = idleMinutes(user, settings) * 60_000;
+  return rows
+    .map(toSession)
+    .filter(
+      (session) =>
+        now.getTime() - Date.parse(session.lastSeenAt) <= idleLimit &&
+        now.getTime() < Date.parse(session.expiresAt),
+    );
 }
 
 export function markMfaDone(db: Db, idHash: string): void {

@@ -15,27 +15,49 @@ function totpFor(user: Pick<UserRow, 'email'>, secret: string): TOTP {
   });
 }
 
-/** Start setting up: a new secret, kept until the first code proves the app has it. */
+/** Start setting up: a new secret, kept apart until the first code proves the app has it. */
 export function beginTotp(db: Db, user: UserRow): { secret: string; uri: string } {
   const secret = new Secret({ size: 20 }).base32;
-  db.prepare('UPDATE users SET totp_secret = ?, totp_enabled = 0 WHERE id = ?').run(secret, user.id);
+  db.prepare('UPDATE users SET totp_pending_secret = ? WHERE id = ?').run(secret, user.id);
   return { secret, uri: totpFor(user, secret).toString() };
 }
 
-export function isTotpValid(user: Pick<UserRow, 'email' | 'totpSecret'>, code: string, now: Date): boolean {
-  if (!user.totpSecret || !/^\d{6}$/.test(code.trim())) return false;
+/** The 30-second step a code belongs to, if it is valid now (a step either side allowed for clock drift). */
+function matchingStep(user: Pick<UserRow, 'email'>, secret: string, code: string, now: Date): number | null {
+  if (!/^\d{6}$/.test(code.trim())) return null;
+  const delta = totpFor(user, secret).validate({ token: code.trim(), timestamp: now.getTime(), window: 1 });
+  return delta === null ? null : Math.floor(now.getTime() / 30_000) + delta;
+}
+
+/**
+ * Check a sign-in code and use it up: a code already used (or an older one) is refused, so one
+ * seen over a shoulder cannot be replayed within its 90 seconds.
+ */
+export function useTotp(db: Db, user: UserRow, code: string, now: Date): boolean {
+  if (!user.totpEnabled || !user.totpSecret) return false;
+  const step = matchingStep(user, user.totpSecret, code, now);
+  if (step === null) return false;
   return (
-    totpFor(user, user.totpSecret).validate({ token: code.trim(), timestamp: now.getTime(), window: 1 }) !==
-    null
+    db
+      .prepare('UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?')
+      .run(step, user.id, step).changes === 1
   );
 }
 
-/** Turn the factor on with a first good code; returns ten single-use recovery codes, shown once. */
+/** Turn the pending secret on with a first good code; returns ten single-use recovery codes, shown once. */
 export function enableTotp(db: Db, user: UserRow, code: string, now: Date): string[] | null {
-  if (!isTotpValid(user, code, now)) return null;
+  const pending = (
+    db.prepare('SELECT totp_pending_secret AS secret FROM users WHERE id = ?').get(user.id) as {
+      secret: string | null;
+    }
+  ).secret;
+  const step = pending ? matchingStep(user, pending, code, now) : null;
+  if (step === null) return null;
   const codes = Array.from({ length: 10 }, () => humanCode());
   db.transaction(() => {
-    db.prepare('UPDATE users SET totp_enabled = 1 WHERE id = ?').run(user.id);
+    db.prepare(
+      'UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enabled = 1, totp_last_step = ? WHERE id = ?',
+    ).run(step, user.id);
     db.prepare('DELETE FROM recovery_codes WHERE user_id = ?').run(user.id);
     const insert = db.prepare('INSERT INTO recovery_codes (code_hash, user_id) VALUES (?, ?)');
     for (const each of codes) insert.run(tokenHash(each), user.id);

@@ -58,6 +58,11 @@ export const identityCommands: Record<string, Command> = {
               },
               now,
             );
+            if (user.misId === null) {
+              console.error(
+                `Note: no MIS staff record has the email ${email}, so this account will not close by itself when they leave.`,
+              );
+            }
             return issueActivationCode(db, user, now, settings());
           })();
           console.log(
@@ -79,7 +84,9 @@ export const identityCommands: Record<string, Command> = {
         const school = pickSchool(db, idFlag(args, '--school'));
         const now = systemClock();
         const codes = db.transaction(() => {
-          const issued = parentActivationCodes(db, school, now, settings());
+          const issued = parentActivationCodes(db, school, now, settings(), (contact, reason) => {
+            console.error(`Skipped ${contact}: ${reason}.`);
+          });
           audit(
             db,
             {

@@ -158,6 +158,10 @@ export const MIGRATIONS: readonly string[] = [
     password_hash TEXT,
     totp_secret TEXT,
     totp_enabled INTEGER NOT NULL DEFAULT 0 CHECK (totp_enabled IN (0, 1)),
+    -- A secret being set up stays apart until its first code is proved: setup never weakens a working factor.
+    totp_pending_secret TEXT,
+    -- The last 30-second step accepted: a code works once.
+    totp_last_step INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     UNIQUE (school_id, kind, mis_id)
   );

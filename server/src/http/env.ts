@@ -19,5 +19,11 @@ export interface IdentityContext {
   readonly db: Db;
   readonly clock: Clock;
   readonly settings: IdentitySettings;
-  readonly limits: { readonly account: RateLimiter; readonly address: RateLimiter };
+  readonly limits: {
+    readonly accountAtAddress: RateLimiter;
+    readonly account: RateLimiter;
+    readonly address: RateLimiter;
+  };
+  /** Behind a reverse proxy on the same machine: take the client address from X-Forwarded-For. */
+  readonly trustProxy: boolean;
 }

@@ -70,6 +70,12 @@ export function runDaily(db: Db, schoolId: number, now: Date, mis?: MisData): Ch
   for (const pupil of roster.pupils.values())
     write('pupil', pupil.id, pupil.status, pupil.registrationGroupId);
   for (const contact of roster.contacts.values()) write('contact', contact.id, contact.status, null);
+  for (const entry of changes) {
+    if (entry.kind === 'contact' && entry.detail.reason === 'no longer linked')
+      write('contact', entry.misId, 'leaver', null);
+  }
+  // Sessions past their absolute end are gone for good; idle ones are ended when next presented.
+  db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now.toISOString());
   db.prepare('INSERT OR REPLACE INTO daily_runs (school_id, day, ran_at) VALUES (?, ?, ?)').run(
     schoolId,
     roster.day,
@@ -108,6 +114,18 @@ function diff(roster: RosterView, previous: readonly StateRow[]): ChangeEntry[] 
         to: groupName(pupil.registrationGroupId),
       };
       changes.push({ day, change: 'moved', kind: 'pupil', misId: pupil.id, detail });
+    }
+  }
+  // A contact no child is linked to any more (unlinked in the MIS, say) has left like any other.
+  for (const row of previous) {
+    if (row.kind === 'contact' && row.status === 'active' && !roster.contacts.has(row.mis_id)) {
+      changes.push({
+        day,
+        change: 'left',
+        kind: 'contact',
+        misId: row.mis_id,
+        detail: { name: null, reason: 'no longer linked' },
+      });
     }
   }
   for (const contact of roster.contacts.values()) {

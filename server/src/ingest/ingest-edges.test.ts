@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isoDate, rosterOn } from '@schoolping/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
-import { previewDaily, runDaily } from './daily.ts';
+import { changesOn, previewDaily, runDaily } from './daily.ts';
 import { acceptHeld, HeldSnapshotError } from './held.ts';
 import { demoFeed, ingestFixture, push, type IngestFixture } from './ingest-fixture.ts';
 import { mergeBatch } from './merge.ts';
@@ -204,5 +204,30 @@ describe('memberships with dates from the feed', () => {
     };
     expect(rosterOn(mis, isoDate('2026-11-16')).pupils.get('P1')?.registrationGroupId).toBe('A');
     expect(rosterOn(mis, isoDate('2026-11-17')).pupils.get('P1')?.registrationGroupId).toBe('B');
+  });
+});
+
+describe('a contact unlinked in the MIS', () => {
+  it('becomes a leaver, like a parent whose children have left', async () => {
+    const payload = await loaded();
+    runDaily(fixture.db, fixture.school.id, new Date('2026-11-11T02:00:00Z'));
+    const links = payload.StudentContacts as { ContactId: string }[];
+    const [first] = links;
+    if (!first) throw new Error('the demo has links');
+    const unlinked = {
+      ...payload,
+      StudentContacts: links.filter((link) => link.ContactId !== first.ContactId),
+    };
+    fixture.now = new Date('2026-11-11T10:00:00Z');
+    expect((await push(fixture, unlinked)).status).toBe(200);
+    // Links carry no dates: the ingest's own daily pass records the change the same day.
+    const changes = changesOn(fixture.db, fixture.school.id, isoDate('2026-11-11'));
+    expect(changes).toContainEqual(
+      expect.objectContaining({ change: 'left', kind: 'contact', misId: first.ContactId }),
+    );
+    const state = fixture.db
+      .prepare("SELECT status FROM roster_state WHERE kind = 'contact' AND mis_id = ?")
+      .get(first.ContactId);
+    expect(state).toEqual({ status: 'leaver' });
   });
 });

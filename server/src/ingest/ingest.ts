@@ -1,8 +1,7 @@
-import { effectiveDay } from '@schoolping/shared';
+import { effectiveDay, londonDate } from '@schoolping/shared';
 import { createHash } from 'node:crypto';
 import { audit } from '../auth/audit.ts';
 import { endAllSessions } from '../auth/sessions.ts';
-import { userForMis } from '../auth/users.ts';
 import type { Db } from '../db/database.ts';
 import { blockedContacts, toMisData, type SchoolRow } from '../db/school-store.ts';
 import { runDaily } from './daily.ts';
@@ -130,7 +129,7 @@ export function ingestBatch(
       if (batch.schoolName && batch.schoolName !== school.name) {
         db.prepare('UPDATE schools SET name = ? WHERE id = ?').run(batch.schoolName, school.id);
       }
-      endSessionsOfLeavers(db, school.id, leftKeys, now);
+      endSessionsOfLeavers(db, school.id, next, now);
       // The 02:00 job covers the passing of days; after an ingest it matters only if something changed.
       if (counts.added + counts.updated + counts.left > 0) {
         runDaily(db, school.id, now, toMisData(school, next, blockedContacts(db, school.id)));
@@ -152,18 +151,26 @@ export function ingestBatch(
 }
 
 /** Staff the MIS says have left lose access at once: every session ends now, not at next use. */
-function endSessionsOfLeavers(db: Db, schoolId: number, leftKeys: ReadonlySet<string>, now: Date): void {
-  for (const key of leftKeys) {
-    if (!key.startsWith('staff:')) continue;
-    const user = userForMis(db, schoolId, 'staff', key.slice('staff:'.length));
-    if (!user) continue;
-    const ended = endAllSessions(db, user.id);
+function endSessionsOfLeavers(db: Db, schoolId: number, roster: RecordMaps, now: Date): void {
+  const today = londonDate(now);
+  const rows = db
+    .prepare(
+      "SELECT DISTINCT u.id, u.mis_id FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.school_id = ? AND u.kind = 'staff'",
+    )
+    .all(schoolId) as {
+    id: number;
+    mis_id: string | null;
+  }[];
+  for (const row of rows) {
+    const leavingDate = row.mis_id === null ? null : (roster.staff.get(row.mis_id)?.leavingDate ?? null);
+    if (leavingDate === null || leavingDate > today) continue;
+    const ended = endAllSessions(db, row.id);
     audit(
       db,
       {
         actor: `school:${schoolId}`,
         action: 'sessions-ended',
-        object: `user:${user.id}`,
+        object: `user:${row.id}`,
         detail: { ended, reason: 'left-school' },
       },
       now,

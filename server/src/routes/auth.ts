@@ -15,8 +15,8 @@ import {
   SESSION_COOKIE,
   startSession,
 } from '../auth/sessions.ts';
-import { tokenHash } from '../auth/tokens.ts';
-import { beginTotp, enableTotp, isTotpValid, useRecoveryCode } from '../auth/totp.ts';
+import { normaliseCode, tokenHash } from '../auth/tokens.ts';
+import { beginTotp, enableTotp, useRecoveryCode, useTotp } from '../auth/totp.ts';
 import { setPassword, userByEmail, userById, type UserRow } from '../auth/users.ts';
 import type { AppEnv, IdentityContext } from '../http/env.ts';
 import { guard } from '../http/guard.ts';
@@ -29,12 +29,33 @@ const signInBody = z.object({
 const activateBody = z.object({ code: z.string().trim().min(8).max(40), password: z.string().max(256) });
 const totpBody = z.object({ code: z.string().trim().max(10) });
 
-function addressOf(c: Context): string {
+/**
+ * Where a request comes from, for rate limits. Behind a trusted reverse proxy, the client it names;
+ * IPv6 by its /64, since one household or phone is given a whole /64 to hop around in.
+ */
+function addressOf(c: Context, trustProxy: boolean): string {
+  let address = 'unknown';
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    address = getConnInfo(c).remote.address ?? 'unknown';
   } catch {
-    return 'unknown';
+    // app.request in tests has no socket
   }
+  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  const client = forwarded ?? address;
+  return client.includes(':') && !client.startsWith('::ffff:')
+    ? client.split(':').slice(0, 4).join(':')
+    : client;
+}
+
+interface LimitKeys {
+  readonly account: string;
+  readonly accountAtAddress: string;
+  readonly address: string;
+}
+
+function limitKeys(c: Context, subject: string, trustProxy: boolean): LimitKeys {
+  const address = addressOf(c, trustProxy);
+  return { account: subject, accountAtAddress: `${subject}@${address}`, address: `address:${address}` };
 }
 
 /** Whether this account must use a second factor: admins, unless their school turned that off. */
@@ -69,12 +90,13 @@ function me(identity: IdentityContext, c: Context<AppEnv>) {
 export function authRoutes(identity: IdentityContext) {
   const { db, clock, settings, limits } = identity;
 
-  /** 429 with Retry-After when either the account or the address must wait. */
-  function tooSoon(c: Context, keys: readonly string[]) {
+  /** 429 with Retry-After while any of the keys must wait. */
+  function tooSoon(c: Context, keys: LimitKeys) {
     const now = clock().getTime();
     const wait = Math.max(
-      limits.account.waitFor(keys[0] ?? '', now),
-      limits.address.waitFor(keys[1] ?? '', now),
+      limits.accountAtAddress.waitFor(keys.accountAtAddress, now),
+      limits.account.waitFor(keys.account, now),
+      limits.address.waitFor(keys.address, now),
     );
     if (wait === 0) return null;
     c.header('Retry-After', String(Math.ceil(wait / 1000)));
@@ -87,10 +109,11 @@ export function authRoutes(identity: IdentityContext) {
     );
   }
 
-  function failed(keys: readonly [string, string]): void {
+  function failed(keys: LimitKeys): void {
     const now = clock().getTime();
-    limits.account.fail(keys[0], now);
-    limits.address.fail(keys[1], now);
+    limits.accountAtAddress.fail(keys.accountAtAddress, now);
+    limits.account.fail(keys.account, now);
+    limits.address.fail(keys.address, now);
   }
 
   return new Hono<AppEnv>()
@@ -99,7 +122,7 @@ export function authRoutes(identity: IdentityContext) {
       if (!parsed.success)
         return c.json({ error: 'invalid-request', message: 'Give your email and password.' }, 400);
       const { email, password, totp } = parsed.data;
-      const keys = [`account:${email.toLowerCase()}`, `address:${addressOf(c)}`] as const;
+      const keys = limitKeys(c, `account:${email.toLowerCase()}`, identity.trustProxy);
       const waiting = tooSoon(c, keys);
       if (waiting) return waiting;
       const user = userByEmail(db, email);
@@ -143,7 +166,7 @@ export function authRoutes(identity: IdentityContext) {
             { error: 'totp-required', message: 'Enter the code from your authenticator app.' },
             401,
           );
-        if (!isTotpValid(user, totp, now) && !useRecoveryCode(db, user, totp, now)) {
+        if (!useTotp(db, user, totp, now) && !useRecoveryCode(db, user, totp, now)) {
           failed(keys);
           audit(
             db,
@@ -164,7 +187,8 @@ export function authRoutes(identity: IdentityContext) {
           );
         }
       }
-      limits.account.succeed(keys[0]);
+      limits.account.succeed(keys.account);
+      limits.accountAtAddress.succeed(keys.accountAtAddress);
       // A new session id at every sign-in: any id planted before it is worthless.
       const previous = getCookie(c, SESSION_COOKIE);
       if (previous) endSession(db, tokenHash(previous));
@@ -193,7 +217,7 @@ export function authRoutes(identity: IdentityContext) {
           { error: 'invalid-request', message: 'Give the activation code and a new password.' },
           400,
         );
-      const keys = [`code:${tokenHash(parsed.data.code)}`, `address:${addressOf(c)}`] as const;
+      const keys = limitKeys(c, `code:${tokenHash(normaliseCode(parsed.data.code))}`, identity.trustProxy);
       const waiting = tooSoon(c, keys);
       if (waiting) return waiting;
       const problem = passwordProblem(parsed.data.password);
@@ -238,7 +262,8 @@ export function authRoutes(identity: IdentityContext) {
     .get('/me', guard(identity, 'GET /api/auth/me'), (c) => c.json(me(identity, c)))
     .get('/sessions', guard(identity, 'GET /api/auth/sessions'), (c) => {
       const current = c.get('session');
-      const sessions = listSessions(db, current?.userId ?? 0).map((session) => ({
+      const user = c.get('user');
+      const sessions = (user ? listSessions(db, user, clock(), settings) : []).map((session) => ({
         startedAt: session.createdAt,
         lastSeenAt: session.lastSeenAt,
         expiresAt: session.expiresAt,
@@ -263,9 +288,24 @@ export function authRoutes(identity: IdentityContext) {
       );
       return c.json({ ended });
     })
-    .post('/totp/setup', guard(identity, 'POST /api/auth/totp/setup'), (c) => {
+    .post('/totp/setup', guard(identity, 'POST /api/auth/totp/setup'), async (c) => {
       const user = c.get('user');
       if (!user) return c.json({ error: 'sign-in-required', message: 'Please sign in.' }, 401);
+      // Replacing a working factor needs that factor: a session left open is not enough.
+      if (user.totpEnabled) {
+        const parsed = totpBody.safeParse(await c.req.json().catch(() => null));
+        if (!parsed.success || !useTotp(db, user, parsed.data.code, clock())) {
+          return c.json(
+            { error: 'totp-required', message: 'Enter a code from your current authenticator app first.' },
+            403,
+          );
+        }
+      }
+      audit(
+        db,
+        { actor: `user:${user.id}`, action: 'totp-setup-started', object: `user:${user.id}` },
+        clock(),
+      );
       return c.json(beginTotp(db, user));
     })
     .post('/totp/enable', guard(identity, 'POST /api/auth/totp/enable'), async (c) => {
