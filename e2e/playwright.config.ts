@@ -5,7 +5,10 @@ import { join } from 'node:path';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 // A fresh SQLite file for every run: the first start loads the demo school, as on a new machine.
-const dataDir = mkdtempSync(join(tmpdir(), 'schoolping-e2e-'));
+// The config is loaded again in every worker, which inherits this environment: one folder for the
+// server and the specs (they read its demo sign-ins and run the CLI against it).
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'schoolping-e2e-'));
+const dataDir = process.env.E2E_DATA_DIR;
 
 export default defineConfig({
   testDir: '.',

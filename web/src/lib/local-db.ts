@@ -17,3 +17,17 @@ export function openLocalDb(name = LOCAL_DB_NAME): LocalDb {
   db.version(1).stores({ snapshots: 'key' });
   return db;
 }
+
+let shared: LocalDb | null = null;
+
+/** The app's one connection, so that signing out can close it before deleting the database. */
+export function localDb(): LocalDb {
+  shared ??= openLocalDb();
+  return shared;
+}
+
+/** Close the connection; the next `localDb()` opens a new one on a new (empty) database. */
+export function closeLocalDb(): void {
+  shared?.close();
+  shared = null;
+}

@@ -54,6 +54,17 @@ describe('fetchSchoolSummary', () => {
     expect(await db.snapshots.count()).toBe(0);
   });
 
+  it('says the session has ended on a 401, without falling back to the saved copy', async () => {
+    const local = freshDb();
+    await fetchSchoolSummary(online(SUMMARY), local, () => SAVED_AT);
+    const result = await fetchSchoolSummary(
+      online({ error: 'sign-in-required', message: 'Please sign in.' }, 401),
+      local,
+      () => SAVED_AT,
+    );
+    expect(result).toEqual({ kind: 'signed-out' });
+  });
+
   it('explains when there is neither a connection nor a saved copy', async () => {
     const result = await fetchSchoolSummary(offline, freshDb(), () => SAVED_AT);
     expect(result.kind).toBe('unavailable');

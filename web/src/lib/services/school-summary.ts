@@ -4,13 +4,15 @@ import type { LocalDb } from '$lib/local-db';
 export type SummaryResult =
   | { readonly kind: 'live'; readonly summary: SchoolSummary }
   | { readonly kind: 'saved'; readonly summary: SchoolSummary; readonly savedAt: string }
-  | { readonly kind: 'unavailable'; readonly message: string };
+  | { readonly kind: 'unavailable'; readonly message: string }
+  | { readonly kind: 'signed-out' };
 
 const KEY = 'school-summary';
 
 /**
  * The school's summary from the server, falling back to the last copy kept on this device when
- * the network is down. Whatever the server sends is checked against the shared schema first.
+ * the network is down. Whatever the server sends is checked against the shared schema first. A 401
+ * means the session has ended: the saved copy is not shown then, since it is about to be wiped.
  */
 export async function fetchSchoolSummary(
   fetcher: typeof fetch,
@@ -24,6 +26,7 @@ export async function fetchSchoolSummary(
       await db.snapshots.put({ key: KEY, value: summary, savedAt: now().toISOString() });
       return { kind: 'live', summary };
     }
+    if (response.status === 401) return { kind: 'signed-out' };
   } catch {
     // Offline or the server is unreachable: the saved copy below is the answer.
   }

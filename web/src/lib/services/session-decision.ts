@@ -1,0 +1,44 @@
+import type { Me, MeAnswer } from './auth';
+
+/** Why someone is at the sign-in page, for the sentence shown there. */
+export type SignedOutReason = 'none' | 'ended' | 'expired';
+
+export type SessionDecision =
+  | {
+      readonly kind: 'signed-in';
+      readonly me: Me;
+      /** False when the server could not be asked and the copy on this device stands in. */
+      readonly isFromServer: boolean;
+      /** Another person's things are still on this device and must go before this one's arrive. */
+      readonly shouldWipe: boolean;
+    }
+  | { readonly kind: 'signed-out'; readonly reason: SignedOutReason; readonly shouldWipe: boolean };
+
+export const systemNow = (): Date => new Date();
+
+export function hasExpired(me: Pick<Me, 'sessionExpiresAt'>, now: Date): boolean {
+  return now.getTime() >= Date.parse(me.sessionExpiresAt);
+}
+
+/**
+ * Whom to show, from what the server said and what this device remembers. Offline, the saved copy
+ * holds until the session's absolute end; the server's word wins whenever it can be had. Whenever a
+ * saved person is no longer signed in, everything of theirs on the device is wiped.
+ */
+export function decideSession(answer: MeAnswer, saved: Me | null, now: Date): SessionDecision {
+  switch (answer.kind) {
+    case 'me':
+      return {
+        kind: 'signed-in',
+        me: answer.me,
+        isFromServer: true,
+        shouldWipe: saved !== null && saved.userId !== answer.me.userId,
+      };
+    case 'signed-out':
+      return { kind: 'signed-out', reason: saved ? 'ended' : 'none', shouldWipe: saved !== null };
+    case 'unreachable':
+      if (!saved) return { kind: 'signed-out', reason: 'none', shouldWipe: false };
+      if (hasExpired(saved, now)) return { kind: 'signed-out', reason: 'expired', shouldWipe: true };
+      return { kind: 'signed-in', me: saved, isFromServer: false, shouldWipe: false };
+  }
+}
