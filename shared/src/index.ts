@@ -16,3 +16,4 @@ export * from './api/school-summary.ts';
 export * from './demo/random.ts';
 export * from './roster/leavers-check.ts';
 export * from './auth/policy.ts';
+export * from './api/me.ts';

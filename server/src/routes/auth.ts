@@ -1,6 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Me } from '@schoolping/shared';
 import { z } from 'zod';
 import { accessFor } from '../auth/access.ts';
 import { redeemActivationCode } from '../auth/activation.ts';
@@ -67,7 +68,7 @@ function mustUseMfa(identity: IdentityContext, user: UserRow): boolean {
   return school.require_admin_mfa === 1;
 }
 
-function me(identity: IdentityContext, c: Context<AppEnv>) {
+function me(identity: IdentityContext, c: Context<AppEnv>): Me | null {
   const principal = c.get('principal');
   const user = c.get('user');
   const session = c.get('session');

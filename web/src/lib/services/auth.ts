@@ -1,21 +1,8 @@
-import { ROLES, type Role } from '@schoolping/shared';
+import { meSchema, type Me } from '@schoolping/shared';
 import { getJson, isRecord, postJson, type ApiResult } from './api';
 
 /** GET /api/auth/me: who is signed in. Nothing in it is secret, so a copy may stay on the device. */
-export interface Me {
-  readonly userId: number;
-  readonly schoolId: number;
-  readonly name: string;
-  readonly email: string;
-  readonly kind: 'staff' | 'parent';
-  readonly roles: readonly Role[];
-  readonly isReadOnly: boolean;
-  readonly needsMfaSetup: boolean;
-  readonly totpEnabled: boolean;
-  /** The session's absolute end, ISO 8601: the offline shell works until then and no longer. */
-  readonly sessionExpiresAt: string;
-  readonly idleMinutes: number;
-}
+export type { Me };
 
 export interface Credentials {
   readonly email: string;
@@ -30,40 +17,8 @@ export type SignInStatus = 'signed-in' | 'mfa-setup-required';
  * anything unexpected is refused rather than trusted (and never saved).
  */
 export function parseMe(value: unknown): Me | null {
-  if (!isRecord(value)) return null;
-  const { userId, schoolId, name, email, kind, roles, isReadOnly, needsMfaSetup, totpEnabled } = value;
-  const { sessionExpiresAt, idleMinutes } = value;
-  const isRole = (role: unknown): role is Role => ROLES.some((known) => known === role);
-  if (
-    typeof userId !== 'number' ||
-    typeof schoolId !== 'number' ||
-    typeof name !== 'string' ||
-    typeof email !== 'string' ||
-    (kind !== 'staff' && kind !== 'parent') ||
-    !Array.isArray(roles) ||
-    !roles.every(isRole) ||
-    typeof isReadOnly !== 'boolean' ||
-    typeof needsMfaSetup !== 'boolean' ||
-    typeof totpEnabled !== 'boolean' ||
-    typeof sessionExpiresAt !== 'string' ||
-    Number.isNaN(Date.parse(sessionExpiresAt)) ||
-    typeof idleMinutes !== 'number' ||
-    !(idleMinutes > 0)
-  )
-    return null;
-  return {
-    userId,
-    schoolId,
-    name,
-    email,
-    kind,
-    roles: roles.filter(isRole),
-    isReadOnly,
-    needsMfaSetup,
-    totpEnabled,
-    sessionExpiresAt,
-    idleMinutes,
-  };
+  const parsed = meSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 /** What the server says about the current session: a person, nobody, or nothing at all (offline). */

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { ROLES } from '../intents/state.ts';
+
+/** GET /api/auth/me: who is signed in. The server builds it; the PWA parses and keeps it offline. */
+export const meSchema = z.object({
+  userId: z.number().int(),
+  schoolId: z.number().int(),
+  name: z.string(),
+  email: z.string(),
+  kind: z.enum(['staff', 'parent']),
+  roles: z.array(z.enum(ROLES)).readonly(),
+  isReadOnly: z.boolean(),
+  needsMfaSetup: z.boolean(),
+  totpEnabled: z.boolean(),
+  /** The session's absolute end, ISO 8601: the offline shell works until then and no longer. */
+  sessionExpiresAt: z.string().refine((value) => !Number.isNaN(Date.parse(value))),
+  idleMinutes: z.number().positive(),
+});
+
+export type Me = z.infer<typeof meSchema>;
