@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const dirs: string[] = [];
+let server: ChildProcess | undefined;
+afterEach(() => {
+  server?.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The real server process, as `npm start` runs it; resolves with what it printed once it answers. */
+async function start(env: Record<string, string>): Promise<{ port: number; output: () => string }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  let printed = '';
+  server = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'main.ts')], {
+    env: { ...process.env, ...env, PORT: String(port) },
+  });
+  server.stdout?.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  // Poll health: ready means answering, not merely started.
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok && printed.includes('running at')) {
+        return { port, output: () => printed };
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the server did not start: ${printed}`);
+}
+
+function upgradeStatus(port: number, origin: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      port,
+      host: '127.0.0.1',
+      path: '/sync',
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        origin,
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      },
+    });
+    req.on('response', (response) => {
+      resolve(response.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function freshDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'schoolping-main-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('npm start', () => {
+  it('loads the demo school once, prints its sign-ins each start, and guards socket upgrades', async () => {
+    const dataDir = freshDir();
+    const first = await start({ DATA_DIR: dataDir });
+    const printed = first.output();
+    expect(printed).toContain(`running at http://localhost:${first.port}/`);
+    expect(printed).toContain('demo school loaded on this first run');
+    expect(printed.match(/@\S+\s+[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/g)).toHaveLength(5);
+    expect(statSync(join(dataDir, 'demo-sign-ins.txt')).mode & 0o777).toBe(0o600);
+    expect(await upgradeStatus(first.port, 'https://evil.example')).toBe(403);
+    expect(await upgradeStatus(first.port, `http://127.0.0.1:${first.port}`)).toBe(404);
+    server?.kill('SIGTERM');
+
+    const again = await start({ DATA_DIR: dataDir });
+    expect(again.output()).not.toContain('first run');
+    expect(again.output()).toContain('Demo sign-ins');
+  }, 60_000);
+
+  it('starts empty with NO_DEMO=1', async () => {
+    const started = await start({ DATA_DIR: freshDir(), NO_DEMO: '1' });
+    expect(started.output()).not.toContain('Demo sign-ins');
+    expect(started.output()).toContain('user-add');
+  }, 60_000);
+});
