@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Db } from '../db/database.ts';
 
 /*
@@ -22,30 +23,38 @@ function rowHash(prev: string, at: string, event: Required<AuditEvent>): string 
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-export function audit(db: Db, event: AuditEvent, at: Date): void {
-  // Read the last hash and append in one write transaction, so two writers cannot fork the chain.
-  db.transaction(() => {
-    append(db, event, at);
-  }).immediate();
+/** Beside the database file: the newest row's id and hash, so cutting rows off the end shows. */
+function headFile(db: Db): string | null {
+  return db.memory ? null : `${db.name}.audit-head`;
 }
 
-function append(db: Db, event: AuditEvent, at: Date): void {
+interface Head {
+  readonly id: number;
+  readonly hash: string;
+}
+
+export function audit(db: Db, event: AuditEvent, at: Date): void {
+  // Inside another transaction the row may yet be rolled back: only a committed row moves the head.
+  const isOutermost = !db.inTransaction;
+  // Read the last hash and append in one write transaction, so two writers cannot fork the chain.
+  const head = db.transaction(() => append(db, event, at)).immediate();
+  const file = headFile(db);
+  if (isOutermost && file) writeFileSync(file, JSON.stringify(head));
+}
+
+function append(db: Db, event: AuditEvent, at: Date): Head {
   const full: Required<AuditEvent> = { detail: {}, ...event };
   const last = db.prepare('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
     { hash: string } | undefined;
   const prev = last?.hash ?? GENESIS;
   const when = at.toISOString();
-  db.prepare(
-    'INSERT INTO audit_log (at, actor, action, object, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(
-    when,
-    full.actor,
-    full.action,
-    full.object,
-    JSON.stringify(full.detail),
-    prev,
-    rowHash(prev, when, full),
-  );
+  const hash = rowHash(prev, when, full);
+  const result = db
+    .prepare(
+      'INSERT INTO audit_log (at, actor, action, object, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(when, full.actor, full.action, full.object, JSON.stringify(full.detail), prev, hash);
+  return { id: Number(result.lastInsertRowid), hash };
 }
 
 export type AuditCheck =
@@ -90,6 +99,20 @@ export function verifyAudit(db: Db): AuditCheck {
     if (expected !== row.hash)
       return { ok: false, rowId: row.id, problem: 'its contents do not match its hash (it was edited)' };
     prev = row.hash;
+  }
+  const file = headFile(db);
+  if (file && existsSync(file)) {
+    const head = JSON.parse(readFileSync(file, 'utf8')) as Head;
+    const row = db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(head.id) as
+      { hash: string } | undefined;
+    if (row?.hash !== head.hash) {
+      return {
+        ok: false,
+        rowId: head.id,
+        problem:
+          'is missing or differs from the last row recorded outside the database (rows were cut off or rewritten)',
+      };
+    }
   }
   return { ok: true, rows: count };
 }

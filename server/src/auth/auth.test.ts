@@ -373,6 +373,19 @@ describe('the audit log', () => {
     removed.close();
     expect(verifyAudit(fixture.db)).toMatchObject({ ok: false });
   });
+
+  it('notices rows cut off the end, which the chain alone cannot', async () => {
+    fixture = authFixture();
+    const teacher = await fixture.addUser('staff', ['staff']);
+    await fixture.signIn(teacher.email);
+    await fixture.signIn(teacher.email, 'wrong password!');
+    expect(verifyAudit(fixture.db)).toMatchObject({ ok: true });
+    const raw = new Database(fixture.db.name);
+    raw.exec('DROP TRIGGER audit_log_no_delete;');
+    raw.prepare('DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)').run();
+    raw.close();
+    expect(verifyAudit(fixture.db)).toMatchObject({ ok: false });
+  });
 });
 
 describe('security headers', () => {
