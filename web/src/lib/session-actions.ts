@@ -1,7 +1,9 @@
-import { goto, preloadCode } from '$app/navigation';
+import { goto, invalidateAll, preloadCode } from '$app/navigation';
 import { resolve } from '$app/paths';
 import type { ResolvedPathname } from '$app/types';
+import { onLocalDbDeletedElsewhere } from '$lib/local-db';
 import { hasLostServiceWorker } from '$lib/service-worker';
+import { onSignOutElsewhere } from '$lib/services/session-broadcast';
 import type { SignedOutReason } from '$lib/services/session-decision';
 import { session, type Resolved } from '$lib/session.svelte';
 
@@ -10,14 +12,9 @@ import { session, type Resolved } from '$lib/session.svelte';
  * deletes the offline copy of the app, and offline nothing else could bring that page in.
  */
 
-export function signInPath(
-  reason: SignedOutReason | 'signed-out' | 'activated',
-  email?: string,
-): ResolvedPathname {
-  const query = new URLSearchParams();
-  if (reason !== 'none') query.set('reason', reason);
-  if (email) query.set('email', email);
-  return query.size > 0 ? resolve(`/sign-in?${query.toString()}`) : resolve('/sign-in');
+/** The email (from activation) goes in history state, never in the URL, logs or Referer. */
+export function signInPath(reason: SignedOutReason | 'signed-out' | 'activated'): ResolvedPathname {
+  return reason === 'none' ? resolve('/sign-in') : resolve(`/sign-in?reason=${reason}`);
 }
 
 async function preloadSignIn(): Promise<void> {
@@ -53,4 +50,28 @@ export async function enterApp(needsAuthenticator: boolean): Promise<void> {
   // the old one with its precache emptied. A full load lets it go and installs a fresh one.
   if (await hasLostServiceWorker()) location.assign(target);
   else await goto(target, { replaceState: true });
+}
+
+/** A page restored from the back-forward cache shows what it held then: ask the server again. */
+export async function checkSessionAgain(): Promise<void> {
+  session.askAgain();
+  await invalidateAll();
+}
+
+/**
+ * Another tab signed out (it says so, or deletes the database under this one): this tab drops what it
+ * holds and goes to sign-in too. Returns a stop function.
+ */
+export function followOtherTabs(): () => void {
+  const leave = (): void => {
+    const wasSignedIn = session.me !== null;
+    session.forget();
+    if (wasSignedIn) void goto(signInPath('signed-out'), { replaceState: true });
+  };
+  const stopChannel = onSignOutElsewhere(leave);
+  const stopDb = onLocalDbDeletedElsewhere(leave);
+  return () => {
+    stopChannel();
+    stopDb();
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { runAt, startIdleTimer, type TimerClock } from './idle-timer';
+import { runAt, startIdleTimer, throttle, watchUntil, type TimerClock } from './idle-timer';
 
 /** A clock that moves only when told, firing due timers in order, like the browser would. */
 function fakeClock(start = 0): TimerClock & { advance(ms: number): void; pending(): number } {
@@ -114,5 +114,35 @@ describe('runAt', () => {
     cancel();
     clock.advance(2 * MINUTE);
     expect(onReached).not.toHaveBeenCalled();
+  });
+});
+
+describe('watchUntil', () => {
+  it('fires at once when checked after the clock passed the deadline without its timer', () => {
+    let now = 0;
+    const clock: TimerClock = { now: () => now, after: () => () => undefined };
+    const onReached = vi.fn();
+    const watch = watchUntil(clock, MINUTE, onReached);
+    now = 2 * MINUTE;
+    watch.check();
+    watch.check();
+    expect(onReached).toHaveBeenCalledOnce();
+  });
+});
+
+describe('throttle', () => {
+  it('runs at most once per interval, the first call at once', () => {
+    const clock = fakeClock();
+    const run = vi.fn();
+    const note = throttle(clock, MINUTE, run);
+    note();
+    note();
+    expect(run).toHaveBeenCalledOnce();
+    clock.advance(MINUTE - 1);
+    note();
+    expect(run).toHaveBeenCalledOnce();
+    clock.advance(1);
+    note();
+    expect(run).toHaveBeenCalledTimes(2);
   });
 });

@@ -41,7 +41,27 @@ export function startIdleTimer(clock: TimerClock, idleMs: number, onIdle: () => 
 
 /** Calls `onReached` once, when the clock reaches `at` (milliseconds since the epoch). */
 export function runAt(clock: TimerClock, at: number, onReached: () => void): () => void {
-  return watchDeadline(clock, () => at, onReached).stop;
+  return watchUntil(clock, at, onReached).stop;
+}
+
+/** As `runAt`, with `check` to look again at once (after the device slept and timers were late). */
+export function watchUntil(
+  clock: TimerClock,
+  at: number,
+  onReached: () => void,
+): { check: () => void; stop: () => void } {
+  return watchDeadline(clock, () => at, onReached);
+}
+
+/** Runs `run` at most once per `intervalMs`, dropping calls in between; for writes on every touch. */
+export function throttle(clock: Pick<TimerClock, 'now'>, intervalMs: number, run: () => void): () => void {
+  let last = Number.NEGATIVE_INFINITY;
+  return () => {
+    const now = clock.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    run();
+  };
 }
 
 /**

@@ -54,9 +54,18 @@ export async function wipeLocalData(storage: DeviceStorage): Promise<WipeReport>
 async function deleteAllDatabases(storage: DeviceStorage): Promise<void> {
   const factory = storage.indexedDB;
   if (!factory) return;
-  const listed = typeof factory.databases === 'function' ? await factory.databases() : [];
+  // Listing fails in some browsers (and private windows): the app's own databases go all the same.
+  const listed = await listDatabases(factory);
   const names = new Set([...storage.knownDatabases, ...listed.flatMap((info) => info.name ?? [])]);
   await Promise.all([...names].map((name) => deleteDatabase(factory, name)));
+}
+
+async function listDatabases(factory: Pick<IDBFactory, 'databases'>): Promise<IDBDatabaseInfo[]> {
+  try {
+    return typeof factory.databases === 'function' ? await factory.databases() : [];
+  } catch {
+    return [];
+  }
 }
 
 function deleteDatabase(factory: Pick<IDBFactory, 'deleteDatabase'>, name: string): Promise<void> {

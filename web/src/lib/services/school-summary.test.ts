@@ -70,4 +70,28 @@ describe('fetchSchoolSummary', () => {
     expect(result.kind).toBe('unavailable');
     expect(result.kind === 'unavailable' && result.message).toContain('could not be loaded');
   });
+
+  it('shows any other refusal in the server’s words, without the saved copy', async () => {
+    const local = freshDb();
+    await fetchSchoolSummary(online(SUMMARY), local, () => SAVED_AT);
+    const result = await fetchSchoolSummary(
+      online({ error: 'forbidden', message: 'Your account cannot see this school.' }, 403),
+      local,
+      () => SAVED_AT,
+    );
+    expect(result).toEqual({ kind: 'unavailable', message: 'Your account cannot see this school.' });
+  });
+
+  it('falls back to the saved copy when the server is down, and asks with a timeout', async () => {
+    const local = freshDb();
+    await fetchSchoolSummary(online(SUMMARY), local, () => SAVED_AT);
+    let signal: AbortSignal | null | undefined;
+    const down: typeof fetch = (_input, init) => {
+      signal = init?.signal;
+      return Promise.resolve(new Response('Bad gateway', { status: 502 }));
+    };
+    const result = await fetchSchoolSummary(down, local, () => new Date());
+    expect(result).toEqual({ kind: 'saved', summary: SUMMARY, savedAt: SAVED_AT.toISOString() });
+    expect(signal).toBeInstanceOf(AbortSignal);
+  });
 });

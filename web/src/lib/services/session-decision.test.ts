@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Me } from './auth';
-import { decideSession, hasExpired } from './session-decision';
+import { decideSession, hasExpired, shouldLockOnReturn } from './session-decision';
 
 const ME: Me = {
   userId: 7,
@@ -81,5 +81,24 @@ describe('hasExpired', () => {
   it('counts the end instant itself as expired', () => {
     expect(hasExpired(ME, BEFORE_END)).toBe(false);
     expect(hasExpired(ME, AT_END)).toBe(true);
+  });
+});
+
+describe('shouldLockOnReturn', () => {
+  const STAFF: Me = { ...ME, kind: 'staff', roles: ['staff'], idleMinutes: 5 };
+  const NOW = new Date('2026-11-28T10:00:00.000Z');
+
+  it('locks a staff session whose idle time passed while the tab was closed', () => {
+    expect(shouldLockOnReturn(STAFF, '2026-11-28T09:55:00.000Z', NOW)).toBe(true);
+    expect(shouldLockOnReturn(STAFF, '2026-11-28T09:55:00.001Z', NOW)).toBe(false);
+  });
+
+  it('locks a staff session with no recorded use, or an unreadable one', () => {
+    expect(shouldLockOnReturn(STAFF, null, NOW)).toBe(true);
+    expect(shouldLockOnReturn(STAFF, 'yesterday', NOW)).toBe(true);
+  });
+
+  it('never locks a parent', () => {
+    expect(shouldLockOnReturn(ME, null, NOW)).toBe(false);
   });
 });

@@ -21,6 +21,21 @@ export function hasExpired(me: Pick<Me, 'sessionExpiresAt'>, now: Date): boolean
 }
 
 /**
+ * Whether a staff session coming back (a reload, a tab opened again) must start locked: the idle time
+ * passed since the last recorded use, or no use was recorded at all. Parents never lock.
+ */
+export function shouldLockOnReturn(
+  me: Pick<Me, 'kind' | 'idleMinutes'>,
+  lastActiveAt: string | null,
+  now: Date,
+): boolean {
+  if (me.kind !== 'staff') return false;
+  const last = lastActiveAt === null ? Number.NaN : Date.parse(lastActiveAt);
+  if (Number.isNaN(last)) return true;
+  return now.getTime() - last >= me.idleMinutes * 60_000;
+}
+
+/**
  * Whom to show, from what the server said and what this device remembers. Offline, the saved copy
  * holds until the session's absolute end; the server's word wins whenever it can be had. Whenever a
  * saved person is no longer signed in, everything of theirs on the device is wiped.

@@ -12,8 +12,5 @@ const isKnown = (reason: string | null): reason is keyof typeof NOTICES =>
 
 export const load: PageLoad = ({ url }) => {
   const reason = url.searchParams.get('reason');
-  return {
-    email: url.searchParams.get('email') ?? '',
-    notice: isKnown(reason) ? NOTICES[reason] : null,
-  };
+  return { notice: isKnown(reason) ? NOTICES[reason] : null };
 };
