@@ -1,3 +1,4 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -23,6 +24,8 @@ export default defineConfig({
         },
       },
       {
+        // Compiles Svelte 5 runes in `*.svelte.ts` modules, so the session class can be tested too.
+        plugins: [svelte({ configFile: false })],
         resolve: {
           alias: { $lib: fileURLToPath(new URL('./web/src/lib', import.meta.url)) },
         },

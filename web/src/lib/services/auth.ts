@@ -45,9 +45,10 @@ export async function requestSignIn(
 }
 
 /** Whether the server heard the sign-out; any answer at all counts, since its session is then gone or was. */
+/** True once the server has no session for this cookie: it ended it now, or it was gone already. */
 export async function requestSignOut(fetcher: typeof fetch): Promise<boolean> {
   const answer = await postJson(fetcher, '/api/auth/sign-out');
-  return answer.kind !== 'unreachable';
+  return answer.kind === 'ok' || (answer.kind === 'refused' && answer.status === 401);
 }
 
 export async function activateAccount(
