@@ -60,6 +60,13 @@ describe('POST /api/mis/xporter', () => {
     expect(roster.groups.find((g) => g.id === '188')).toMatchObject({ name: '4ES', kind: 'registration' });
     expect(roster.staff.map((s) => s.forename)).toEqual(['Rebecca', 'Valerie']);
 
+    // The single-student answer, sent as a changeset: the same record, so nothing changes.
+    const single = await fixture.pushXporter({
+      Students: recorded('student.json').Students,
+      __changedRows__: [{}],
+    });
+    expect(await json(single)).toMatchObject({ counts: { added: 0, updated: 0, left: 0 } });
+
     // The recorded changeset: its deletions apply; its stub rows are completed from the full records.
     const delta = recorded('students_3.json');
     const stubs = delta.Students as { Id: string }[];
