@@ -9,6 +9,9 @@ const port = Number(process.env.E2E_PORT ?? 4173);
 // server and the specs (they read its demo sign-ins and run the CLI against it).
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'schoolping-e2e-'));
 const dataDir = process.env.E2E_DATA_DIR;
+// The server key lives outside the data folder, as in production; the CLI the specs run reads it too.
+process.env.SECRET_KEY_FILE ??= join(mkdtempSync(join(tmpdir(), 'schoolping-e2e-key-')), 'server-key.json');
+const keyFile = process.env.SECRET_KEY_FILE;
 
 export default defineConfig({
   testDir: '.',
@@ -37,7 +40,7 @@ export default defineConfig({
   webServer: {
     command: 'npx tsx ../server/src/main.ts',
     url: `http://localhost:${port}/api/health`,
-    env: { PORT: String(port), DATA_DIR: dataDir },
+    env: { PORT: String(port), DATA_DIR: dataDir, SECRET_KEY_FILE: keyFile },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

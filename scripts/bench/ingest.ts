@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../server/src/db/database.ts';
+import { ephemeralKeyring } from '../../server/src/secrets/keyring.ts';
 import { createSchool } from '../../server/src/db/school-store.ts';
 import { ingestBatch } from '../../server/src/ingest/ingest.ts';
 import { toXporterPayload } from '../../server/src/ingest/xporter/demo-feed.ts';
@@ -13,7 +14,7 @@ import type { Bench } from './measure.ts';
 export function ingestBenches(): Bench[] {
   const { mis } = demoSchool({ size: 'secondary' });
   const text = JSON.stringify(toXporterPayload(mis));
-  const db = openDatabase(mkdtempSync(join(tmpdir(), 'schoolping-bench-')));
+  const db = openDatabase(mkdtempSync(join(tmpdir(), 'schoolping-bench-')), ephemeralKeyring());
   let schools = 0;
   const newSchool = () =>
     createSchool(db, { name: 'Bench', estab: String(2_000_000 + ++schools) }, new Date());

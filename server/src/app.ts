@@ -1,8 +1,16 @@
 import { Hono } from 'hono';
-import { ACCOUNT_AT_ADDRESS_RULE, ACCOUNT_RULE, ADDRESS_RULE, RateLimiter } from './auth/rate-limit.ts';
+import {
+  ACCOUNT_AT_ADDRESS_RULE,
+  ACCOUNT_RULE,
+  ADDRESS_RULE,
+  RateLimiter,
+  SECOND_FACTOR_RULE,
+} from './auth/rate-limit.ts';
 import { DEFAULT_IDENTITY, type IdentitySettings } from './auth/settings.ts';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
+import { keyringFor } from './db/server-keys.ts';
+import { Metrics } from './http/metrics.ts';
 import { refuseCrossSite } from './http/csrf.ts';
 import type { AppEnv, IdentityContext } from './http/env.ts';
 import { inlineScriptHashes, securityHeaders } from './http/security-headers.ts';
@@ -20,26 +28,44 @@ export interface AppOptions {
   /** The built PWA to serve; omitted in API-only tests. */
   readonly webBuildDir?: string;
   readonly identity?: Partial<IdentitySettings>;
-  readonly trustProxy?: boolean;
+  /** How many reverse proxies of ours stand in front (TRUST_PROXY); 0 trusts X-Forwarded-For not at all. */
+  readonly trustedProxies?: number;
+  /** Where refusals and other operational lines go; stderr by default. */
+  readonly log?: (line: string) => void;
 }
 
-export function createApp({ db, clock, webBuildDir, identity, trustProxy }: AppOptions): Hono<AppEnv> {
+export function createApp({
+  db,
+  clock,
+  webBuildDir,
+  identity,
+  trustedProxies,
+  log,
+}: AppOptions): Hono<AppEnv> {
   const context: IdentityContext = {
     db,
     clock,
+    keys: keyringFor(db),
     settings: { ...DEFAULT_IDENTITY, ...identity },
     limits: {
       accountAtAddress: new RateLimiter(ACCOUNT_AT_ADDRESS_RULE),
       account: new RateLimiter(ACCOUNT_RULE),
       address: new RateLimiter(ADDRESS_RULE),
+      secondFactor: new RateLimiter(SECOND_FACTOR_RULE),
     },
-    trustProxy: trustProxy ?? false,
+    trustedProxies: trustedProxies ?? 0,
+    metrics: new Metrics(),
+    log:
+      log ??
+      ((line) => {
+        console.error(line);
+      }),
   };
   const app = new Hono<AppEnv>();
   app.use('*', securityHeaders(inlineScriptHashes(webBuildDir)));
   app.use('/api/*', refuseCrossSite());
   app.use('/api/*', attachPrincipal(context));
-  app.route('/api/health', healthRoutes(db));
+  app.route('/api/health', healthRoutes(context));
   app.route('/api/auth', authRoutes(context));
   app.route('/api/school', schoolRoutes(context));
   app.route('/api/mis', misRoutes(context));

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,8 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { demoFeed } from './ingest/ingest-fixture.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'schoolping-cli-'));
+const keyDir = mkdtempSync(join(tmpdir(), 'schoolping-cli-key-'));
+const keyFile = join(keyDir, 'server-key.json');
 afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(keyDir, { recursive: true, force: true });
 });
 
 /** The real command line, as support staff run it, on its own DATA_DIR. */
@@ -16,7 +20,7 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
     process.execPath,
     ['--import', 'tsx', join(import.meta.dirname, 'cli.ts'), ...args],
     {
-      env: { ...process.env, DATA_DIR: dataDir },
+      env: { ...process.env, DATA_DIR: dataDir, SECRET_KEY_FILE: keyFile },
       encoding: 'utf8',
     },
   );
@@ -57,7 +61,8 @@ describe('npm run cli', () => {
     // The new key works against the same DATA_DIR through the real app.
     const { openDatabase } = await import('./db/database.ts');
     const { createApp } = await import('./app.ts');
-    const db = openDatabase(dataDir);
+    const { readKeyFile } = await import('./secrets/keyring.ts');
+    const db = openDatabase(dataDir, readKeyFile(keyFile));
     const app = createApp({ db, clock: () => new Date('2026-11-10T10:00:00Z') });
     const push = (key: string | undefined) =>
       app.request('/api/mis/xporter', {
@@ -132,5 +137,32 @@ describe('npm run cli', () => {
     const verified = cli('audit-verify');
     expect(verified.status).toBe(0);
     expect(verified.stdout).toContain('intact');
+  });
+
+  it('rotates the server key, re-sealing secrets, and the audit log still verifies; the deep check runs', () => {
+    expect(
+      cli(
+        'xod-connect',
+        '--relying-party',
+        'rp',
+        '--secret',
+        'the-xod-secret',
+        '--base-url',
+        'http://127.0.0.1:9',
+      ).status,
+    ).toBe(0);
+    const rotated = cli('key-rotate');
+    expect(rotated.status).toBe(0);
+    expect(rotated.stdout).toContain('k2');
+    expect(rotated.stdout).toContain('1 secrets re-sealed');
+    const db = new Database(join(dataDir, 'schoolping.sqlite'), { readonly: true });
+    const { secret } = db.prepare('SELECT secret FROM xod_connections').get() as { secret: string };
+    db.close();
+    expect(secret).toMatch(/^sealed:v1:k2:/);
+    expect(secret).not.toContain('the-xod-secret');
+    expect(cli('audit-verify').stdout).toContain('intact');
+    const health = cli('health');
+    expect(health.status).toBe(0);
+    expect(health.stdout).toContain('healthy');
   });
 });

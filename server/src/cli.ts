@@ -8,6 +8,7 @@ import { flag, UsageError, type Command } from './cli/args.ts';
 import { identityCommands } from './cli/identity-commands.ts';
 import { misCommands } from './cli/mis-commands.ts';
 import { withDb } from './cli/with-db.ts';
+import { deepHealth } from './routes/health.ts';
 import { summarise } from './school-summary.ts';
 
 const commands: Record<string, Command> = {
@@ -51,6 +52,21 @@ const commands: Record<string, Command> = {
           school ? `Loaded ${school.name}.` : 'The database already has a school; nothing changed.',
         );
         return 0;
+      });
+    },
+  },
+  health: {
+    usage: 'health',
+    summary: 'Check every page of the database file (the deep check that /api/health leaves out).',
+    run() {
+      return withDb((db) => {
+        const report = deepHealth(db);
+        console.log(
+          report.status === 'ok'
+            ? `The database is healthy (schema version ${report.schemaVersion}).`
+            : `The database check found problems: ${report.database}`,
+        );
+        return report.status === 'ok' ? 0 : 1;
       });
     },
   },

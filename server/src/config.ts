@@ -1,14 +1,20 @@
 import { resolve } from 'node:path';
 
 import type { IdentitySettings } from './auth/settings.ts';
+import { keyFilePath } from './secrets/keyring.ts';
 
 export interface ServerConfig {
   readonly port: number;
   readonly dataDir: string;
   /** Timeouts and grace periods from the environment; defaults where not given. */
   readonly identity: Partial<IdentitySettings>;
-  /** TRUST_PROXY=1: a reverse proxy on this machine names the client in X-Forwarded-For. */
-  readonly trustProxy: boolean;
+  /**
+   * TRUST_PROXY=N: N reverse proxies of ours stand in front of the server, each appending to
+   * X-Forwarded-For; the client is the N-th entry from the right. 0 (the default) trusts none.
+   */
+  readonly trustedProxies: number;
+  /** SECRET_KEY_FILE: the server key, outside the data folder. */
+  readonly keyFile: string;
   /** NO_DEMO=1: start empty instead of loading the demo school on the first run. */
   readonly loadDemo: boolean;
 }
@@ -35,6 +41,16 @@ function identityFrom(env: NodeJS.ProcessEnv): Partial<IdentitySettings> {
   return settings;
 }
 
+function proxiesFrom(text: string | undefined): number {
+  if (text === undefined || text === '') return 0;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 10)
+    throw new RangeError(
+      `TRUST_PROXY must be the number of reverse proxies in front of the server (0 to 10), got ${text}`,
+    );
+  return value;
+}
+
 /** PORT (default 3000) and DATA_DIR (default ./data, from where the server was started). */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 3000);
@@ -44,7 +60,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port,
     dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.DATA_DIR ?? 'data'),
     identity: identityFrom(env),
-    trustProxy: env.TRUST_PROXY === '1',
+    trustedProxies: proxiesFrom(env.TRUST_PROXY),
+    keyFile: keyFilePath(env),
     loadDemo: env.NO_DEMO !== '1',
   };
 }

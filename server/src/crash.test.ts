@@ -6,21 +6,25 @@ import { join } from 'node:path';
 import { demoSchool } from '@schoolping/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './db/database.ts';
+import { loadOrCreateKeyring } from './secrets/keyring.ts';
 import { createSchool } from './db/school-store.ts';
 import { rotateIngestKey } from './ingest/keys.ts';
 import { toXporterPayload } from './ingest/xporter/demo-feed.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'schoolping-crash-'));
+const keyDir = mkdtempSync(join(tmpdir(), 'schoolping-crash-key-'));
+const keyFile = join(keyDir, 'server-key.json');
 const port = 20_000 + Math.floor(Math.random() * 20_000);
 let server: ChildProcess | undefined;
 afterAll(() => {
   server?.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(keyDir, { recursive: true, force: true });
 });
 
 async function startServer(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'main.ts')], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port) },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SECRET_KEY_FILE: keyFile },
     stdio: 'ignore',
   });
   // Poll health: the server is ready when it answers, not when the process starts.
@@ -60,7 +64,7 @@ function storedForenames(): string[] {
 describe('a server killed in the middle of an ingest', () => {
   it('keeps the previous roster whole (or the new one whole), and the file passes integrity_check', async () => {
     const { mis } = demoSchool({ size: 'secondary' });
-    const setup = openDatabase(dataDir);
+    const setup = openDatabase(dataDir, loadOrCreateKeyring(keyFile, dataDir, new Date()).keyring);
     const school = createSchool(setup, mis.school, new Date());
     const key = rotateIngestKey(setup, school.id, new Date());
     setup.close();

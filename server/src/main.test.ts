@@ -16,8 +16,10 @@ afterEach(() => {
 async function start(env: Record<string, string>): Promise<{ port: number; output: () => string }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   let printed = '';
+  const keyDir = mkdtempSync(join(tmpdir(), 'schoolping-key-'));
+  dirs.push(keyDir);
   server = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'main.ts')], {
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...process.env, SECRET_KEY_FILE: join(keyDir, 'server-key.json'), ...env, PORT: String(port) },
   });
   server.stdout?.on('data', (chunk: Buffer) => {
     printed += chunk.toString();

@@ -10,9 +10,21 @@ import { loadDemoOnFirstRun } from './demo-data.ts';
 import { startDailySchedule, startPullSchedule } from './scheduler.ts';
 import { defaultSchool, summarise } from './school-summary.ts';
 import { defaultBuildDir } from './static-files.ts';
+import { sealAtRest } from './secrets/at-rest.ts';
+import { loadOrCreateKeyring } from './secrets/keyring.ts';
 
 const config = readConfig();
-const db = openDatabase(config.dataDir);
+const { keyring, created } = loadOrCreateKeyring(config.keyFile, config.dataDir, systemClock());
+if (created) console.log(created);
+const db = openDatabase(config.dataDir, keyring);
+const sealed = sealAtRest(db);
+if (sealed.secretsSealed > 0)
+  console.log(`Sealed ${sealed.secretsSealed} stored secrets with the server key.`);
+if (!sealed.audit.ok)
+  console.error(
+    `The audit log was not sealed with the server key: row ${sealed.audit.rowId} ${sealed.audit.problem}. ` +
+      'Run `npm run cli -- audit-verify` and look into it before trusting the log.',
+  );
 const loaded = config.loadDemo ? loadDemoOnFirstRun(db, systemClock()) : null;
 if (loaded) await createDemoAccounts(db, loaded, config.dataDir, systemClock());
 const app = createApp({
@@ -20,7 +32,7 @@ const app = createApp({
   clock: systemClock,
   webBuildDir: defaultBuildDir(),
   identity: config.identity,
-  trustProxy: config.trustProxy,
+  trustedProxies: config.trustedProxies,
 });
 const log = (line: string): void => {
   console.error(line);

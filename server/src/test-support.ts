@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from './db/database.ts';
+import { ephemeralKeyring } from './secrets/keyring.ts';
 
 /** A real SQLite file in a fresh temporary folder, removed by `cleanup`. */
 export function tempDatabase(): { db: Db; dataDir: string; cleanup: () => void } {
   const dataDir = mkdtempSync(join(tmpdir(), 'schoolping-test-'));
-  const db = openDatabase(dataDir);
+  const db = openDatabase(dataDir, ephemeralKeyring());
   return {
     db,
     dataDir,

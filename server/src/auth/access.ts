@@ -1,4 +1,4 @@
-import { addDays, londonDate, type IsoDate, type Principal } from '@schoolping/shared';
+import { addDays, effectiveDay, isLeaverOn, type IsoDate, type Principal } from '@schoolping/shared';
 import type { Db } from '../db/database.ts';
 import type { IdentitySettings } from './settings.ts';
 import type { UserRow } from './users.ts';
@@ -9,10 +9,11 @@ export type Access =
 
 /**
  * What the MIS says about a person now decides what their account may do. Staff who have left lose
- * access at once; a parent whose children have all left may read for a while, then not sign in.
+ * access on the school day they leave (from its 02:00 run, the same rule as pupils); a parent whose
+ * children have all left may read for a while, then not sign in.
  */
 export function accessFor(db: Db, user: UserRow, now: Date, settings: IdentitySettings): Access {
-  const today = londonDate(now);
+  const today = effectiveDay(now);
   const principal: Principal = {
     userId: user.id,
     schoolId: user.schoolId,
@@ -22,7 +23,7 @@ export function accessFor(db: Db, user: UserRow, now: Date, settings: IdentitySe
   };
   if (user.kind === 'staff') {
     const leavingDate = staffLeavingDate(db, user);
-    if (leavingDate !== null && leavingDate <= today) {
+    if (isLeaverOn(leavingDate, today)) {
       return { ok: false, reason: 'staff-left', sentence: 'This account closed when you left the school.' };
     }
     return { ok: true, principal };

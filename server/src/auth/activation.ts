@@ -18,6 +18,14 @@ export function issueActivationCode(db: Db, user: UserRow, now: Date, settings: 
 
 export type Redeemed = { readonly ok: true; readonly userId: number } | { readonly ok: false };
 
+/** Whether a code could be used now, without using it: checked before any slow work is spent on it. */
+export function isLiveActivationCode(db: Db, code: string, now: Date): boolean {
+  const row = db
+    .prepare('SELECT expires_at, used_at FROM activation_codes WHERE code_hash = ?')
+    .get(tokenHash(normaliseCode(code))) as { expires_at: string; used_at: string | null } | undefined;
+  return row !== undefined && row.used_at === null && Date.parse(row.expires_at) > now.getTime();
+}
+
 /** Use a code up, if it is live. Called inside the transaction that sets the password. */
 export function redeemActivationCode(db: Db, code: string, now: Date): Redeemed {
   const row = db

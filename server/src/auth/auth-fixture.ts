@@ -31,7 +31,15 @@ export interface AuthFixture {
 
 let users = 0;
 
-export function authFixture(now = new Date('2026-11-10T10:00:00Z')): AuthFixture {
+export interface AuthFixtureOptions {
+  readonly trustedProxies?: number;
+  readonly log?: (line: string) => void;
+}
+
+export function authFixture(
+  now = new Date('2026-11-10T10:00:00Z'),
+  options: AuthFixtureOptions = {},
+): AuthFixture {
   const temp = tempDatabase();
   const school = loadDemoOnFirstRun(temp.db, now);
   if (!school) throw new Error('the demo school loads into an empty database');
@@ -41,7 +49,7 @@ export function authFixture(now = new Date('2026-11-10T10:00:00Z')): AuthFixture
     db: temp.db,
     school,
     now,
-    app: createApp({ db: temp.db, clock: () => fixture.now }),
+    app: createApp({ db: temp.db, clock: () => fixture.now, ...options }),
     async addUser(kind, roles, options = {}) {
       users++;
       const user = createUser(

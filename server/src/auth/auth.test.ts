@@ -340,9 +340,9 @@ describe('the audit log', () => {
   it('verifies, then fails after one byte of one row is changed, or a row removed', async () => {
     fixture = authFixture();
     const teacher = await fixture.addUser('staff', ['staff']);
-    await fixture.signIn(teacher.email);
+    const cookie = cookieFrom(await fixture.signIn(teacher.email));
     await fixture.signIn(teacher.email, 'wrong password!');
-    await fixture.get('/api/mis/status');
+    await fixture.get('/api/mis/status', cookie);
     expect(verifyAudit(fixture.db)).toMatchObject({ ok: true });
     const rows = fixture.db.prepare('SELECT id, action, detail FROM audit_log ORDER BY id').all() as {
       id: number;

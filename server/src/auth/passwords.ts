@@ -1,5 +1,6 @@
 import { hash, verify, type Options } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { WorkQueue } from './work-queue.ts';
 
 /** OWASP's minimum for Argon2id: 19 MiB, two passes, one lane. */
 // The library's default algorithm is Argon2id (its const enum cannot be named under
@@ -19,8 +20,14 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
+/**
+ * Every Argon2 hash and check in the process goes through this queue: two at a time (one per core,
+ * 2 × 19 MiB at most) and a short wait list; beyond it the caller gets QueueFullError at once.
+ */
+export const argon2Queue = new WorkQueue(2, 16);
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS);
+  return argon2Queue.run(() => hash(password, ARGON2_OPTIONS));
 }
 
 // Verified when the email is unknown, so that answer takes as long as a wrong password does.
@@ -29,6 +36,6 @@ const DUMMY_HASH = hash('not a real password, only for timing', ARGON2_OPTIONS);
 /** True only for the right password; `storedHash` null (no account, or not activated) is checked against a dummy. */
 export async function checkPassword(storedHash: string | null, password: string): Promise<boolean> {
   const target = storedHash ?? (await DUMMY_HASH);
-  const isMatch = await verify(target, password).catch(() => false);
+  const isMatch = await argon2Queue.run(() => verify(target, password).catch(() => false));
   return storedHash !== null && isMatch;
 }

@@ -50,6 +50,14 @@ export class RateLimiter {
     this.#entries.delete(key);
   }
 
+  /**
+   * Give back the newest attempt. Attempts are counted before the slow check they guard (so that
+   * guesses sent at once each see the ones before), and one that turned out right is returned.
+   */
+  refund(key: string): void {
+    this.#entries.get(key)?.failures.pop();
+  }
+
   /** Under a flood of new keys, drop those not waiting out a block before anything else. */
   #forget(now: number): void {
     for (const [key, entry] of this.#entries) {
@@ -70,5 +78,7 @@ export const ACCOUNT_AT_ADDRESS_RULE: LimitRule = {
 };
 /** One account from anywhere: a higher bar, so guessing spread over many addresses is still slowed. */
 export const ACCOUNT_RULE: LimitRule = { attempts: 20, windowMs: 15 * 60_000, maxWaitMs: 30 * 60_000 };
+/** Authenticator codes from one signed-in account: a stolen session may not guess its way to a factor. */
+export const SECOND_FACTOR_RULE: LimitRule = { attempts: 5, windowMs: 15 * 60_000, maxWaitMs: 60 * 60_000 };
 /** One address across accounts; a school behind one NAT address shares it, so it is generous. */
 export const ADDRESS_RULE: LimitRule = { attempts: 100, windowMs: 15 * 60_000, maxWaitMs: 30 * 60_000 };

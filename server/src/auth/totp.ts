@@ -1,5 +1,7 @@
 import { Secret, TOTP } from 'otpauth';
 import type { Db } from '../db/database.ts';
+import type { Keyring } from '../secrets/keyring.ts';
+import { seal, SealedSecretError, unseal } from '../secrets/sealed.ts';
 import { humanCode, normaliseCode, tokenHash } from './tokens.ts';
 import type { UserRow } from './users.ts';
 
@@ -15,10 +17,19 @@ function totpFor(user: Pick<UserRow, 'email'>, secret: string): TOTP {
   });
 }
 
+/** Where each secret is sealed: the purpose binds the sealed value to its column and row. */
+export const totpPurpose = {
+  active: (userId: number): string => `users.totp_secret:${userId}`,
+  pending: (userId: number): string => `users.totp_pending_secret:${userId}`,
+};
+
 /** Start setting up: a new secret, kept apart until the first code proves the app has it. */
-export function beginTotp(db: Db, user: UserRow): { secret: string; uri: string } {
+export function beginTotp(db: Db, keys: Keyring, user: UserRow): { secret: string; uri: string } {
   const secret = new Secret({ size: 20 }).base32;
-  db.prepare('UPDATE users SET totp_pending_secret = ? WHERE id = ?').run(secret, user.id);
+  db.prepare('UPDATE users SET totp_pending_secret = ? WHERE id = ?').run(
+    seal(keys, secret, totpPurpose.pending(user.id)),
+    user.id,
+  );
   return { secret, uri: totpFor(user, secret).toString() };
 }
 
@@ -33,9 +44,17 @@ function matchingStep(user: Pick<UserRow, 'email'>, secret: string, code: string
  * Check a sign-in code and use it up: a code already used (or an older one) is refused, so one
  * seen over a shoulder cannot be replayed within its 90 seconds.
  */
-export function useTotp(db: Db, user: UserRow, code: string, now: Date): boolean {
+export function useTotp(db: Db, keys: Keyring, user: UserRow, code: string, now: Date): boolean {
   if (!user.totpEnabled || !user.totpSecret) return false;
-  const step = matchingStep(user, user.totpSecret, code, now);
+  let secret: string;
+  try {
+    secret = unseal(keys, user.totpSecret, totpPurpose.active(user.id));
+  } catch (error) {
+    // A secret that does not open (moved from another row, or sealed under a lost key) proves nothing.
+    if (error instanceof SealedSecretError) return false;
+    throw error;
+  }
+  const step = matchingStep(user, secret, code, now);
   if (step === null) return false;
   return (
     db
@@ -45,19 +64,20 @@ export function useTotp(db: Db, user: UserRow, code: string, now: Date): boolean
 }
 
 /** Turn the pending secret on with a first good code; returns ten single-use recovery codes, shown once. */
-export function enableTotp(db: Db, user: UserRow, code: string, now: Date): string[] | null {
-  const pending = (
+export function enableTotp(db: Db, keys: Keyring, user: UserRow, code: string, now: Date): string[] | null {
+  const sealed = (
     db.prepare('SELECT totp_pending_secret AS secret FROM users WHERE id = ?').get(user.id) as {
       secret: string | null;
     }
   ).secret;
+  const pending = sealed ? unseal(keys, sealed, totpPurpose.pending(user.id)) : null;
   const step = pending ? matchingStep(user, pending, code, now) : null;
   if (step === null) return null;
   const codes = Array.from({ length: 10 }, () => humanCode());
   db.transaction(() => {
     db.prepare(
-      'UPDATE users SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_enabled = 1, totp_last_step = ? WHERE id = ?',
-    ).run(step, user.id);
+      'UPDATE users SET totp_secret = ?, totp_pending_secret = NULL, totp_enabled = 1, totp_last_step = ? WHERE id = ?',
+    ).run(seal(keys, pending ?? '', totpPurpose.active(user.id)), step, user.id);
     db.prepare('DELETE FROM recovery_codes WHERE user_id = ?').run(user.id);
     const insert = db.prepare('INSERT INTO recovery_codes (code_hash, user_id) VALUES (?, ?)');
     for (const each of codes) insert.run(tokenHash(each), user.id);

@@ -11,6 +11,9 @@ import { DEFAULT_IDENTITY, type IdentitySettings } from '../auth/settings.ts';
 import { readConfig } from '../config.ts';
 import { setRoles, userByEmail } from '../auth/users.ts';
 import { systemClock } from '../clock.ts';
+import { keyringFor } from '../db/server-keys.ts';
+import { resealSecrets } from '../secrets/at-rest.ts';
+import { addKey } from '../secrets/keyring.ts';
 import { idFlag, requiredFlag, UsageError, type Command } from './args.ts';
 import { pickSchool, withDb } from './with-db.ts';
 
@@ -147,6 +150,22 @@ export const identityCommands: Record<string, Command> = {
         }
         console.error(`The audit log has been tampered with: row ${check.rowId} ${check.problem}.`);
         return 1;
+      });
+    },
+  },
+  'key-rotate': {
+    usage: 'key-rotate',
+    summary:
+      'Add a new server key and re-seal every stored secret with it (the old key is kept to verify the audit log).',
+    run() {
+      const config = readConfig();
+      return withDb((db) => {
+        const next = addKey(config.keyFile, keyringFor(db), new Date());
+        const resealed = resealSecrets(db, next, new Date());
+        console.log(
+          `Server key ${next.current.id} is now in use (${config.keyFile}); ${resealed} secrets re-sealed with it.`,
+        );
+        return 0;
       });
     },
   },

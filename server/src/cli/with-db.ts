@@ -1,10 +1,26 @@
 import { readConfig } from '../config.ts';
 import { openDatabase, type Db } from '../db/database.ts';
+import { sealAtRest } from '../secrets/at-rest.ts';
+import { loadOrCreateKeyring } from '../secrets/keyring.ts';
 import { listSchools, schoolById, type SchoolRow } from '../db/school-store.ts';
 import { UsageError } from './args.ts';
 
+/** The data folder's database with the server key, as the server opens it (the key made if missing). */
+export function openConfigured(): Db {
+  const config = readConfig();
+  const { keyring, created } = loadOrCreateKeyring(config.keyFile, config.dataDir, new Date());
+  if (created) console.error(created);
+  const db = openDatabase(config.dataDir, keyring);
+  const report = sealAtRest(db);
+  if (!report.audit.ok)
+    console.error(
+      `The audit log could not be sealed: row ${report.audit.rowId} ${report.audit.problem}. Run audit-verify.`,
+    );
+  return db;
+}
+
 export function withDb<T>(work: (db: Db) => T): T {
-  const db = openDatabase(readConfig().dataDir);
+  const db = openConfigured();
   try {
     return work(db);
   } finally {
@@ -13,7 +29,7 @@ export function withDb<T>(work: (db: Db) => T): T {
 }
 
 export async function withDbAsync<T>(work: (db: Db) => Promise<T>): Promise<T> {
-  const db = openDatabase(readConfig().dataDir);
+  const db = openConfigured();
   try {
     return await work(db);
   } finally {

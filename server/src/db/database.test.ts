@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDatabase } from '../test-support.ts';
+import { ephemeralKeyring } from '../secrets/keyring.ts';
 import { openDatabase, UnknownSchemaError } from './database.ts';
 import { MIGRATIONS } from './migrations.ts';
 
@@ -23,7 +24,7 @@ describe('openDatabase', () => {
     cleanup = temp.cleanup;
     temp.db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
     temp.db.close();
-    expect(() => openDatabase(temp.dataDir)).toThrow(UnknownSchemaError);
+    expect(() => openDatabase(temp.dataDir, ephemeralKeyring())).toThrow(UnknownSchemaError);
     const raw = new Database(join(temp.dataDir, 'schoolping.sqlite'));
     expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
     raw.close();
@@ -34,7 +35,7 @@ describe('openDatabase', () => {
     cleanup = temp.cleanup;
     temp.db.prepare("INSERT INTO schools (name, estab, created_at) VALUES ('A', '1234567', 'now')").run();
     temp.db.close();
-    const again = openDatabase(temp.dataDir);
+    const again = openDatabase(temp.dataDir, ephemeralKeyring());
     expect(again.prepare('SELECT count(*) AS n FROM schools').get()).toEqual({ n: 1 });
     again.close();
   });

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Keyring } from '../secrets/keyring.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { attachKeyring } from './server-keys.ts';
 
 export type Db = Database.Database;
 
@@ -15,8 +17,11 @@ export class UnknownSchemaError extends Error {
   }
 }
 
-/** Open (creating if needed) the SQLite file in `dataDir`, migrated to the current schema. */
-export function openDatabase(dataDir: string, fileName = 'schoolping.sqlite'): Db {
+/**
+ * Open (creating if needed) the SQLite file in `dataDir`, migrated to the current schema, with the
+ * server key that seals its secrets and its audit chain.
+ */
+export function openDatabase(dataDir: string, keyring: Keyring, fileName = 'schoolping.sqlite'): Db {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, fileName));
   db.pragma('journal_mode = WAL');
@@ -25,6 +30,7 @@ export function openDatabase(dataDir: string, fileName = 'schoolping.sqlite'): D
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  attachKeyring(db, keyring);
   return db;
 }
 

@@ -206,4 +206,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   `,
+  /* 4: the audit chain is an HMAC chain under the server key; each row names the key it used */ `
+  ALTER TABLE audit_log ADD COLUMN key_id TEXT;
+  `,
 ];

@@ -5,6 +5,8 @@ import type { UserRow } from '../auth/users.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import type { RateLimiter } from '../auth/rate-limit.ts';
+import type { Keyring } from '../secrets/keyring.ts';
+import type { Metrics } from './metrics.ts';
 
 /** What every request knows about who is asking, set by the session middleware. */
 export interface AppEnv {
@@ -18,12 +20,17 @@ export interface AppEnv {
 export interface IdentityContext {
   readonly db: Db;
   readonly clock: Clock;
+  /** The server key: seals authenticator secrets; the audit chain's MAC key. */
+  readonly keys: Keyring;
   readonly settings: IdentitySettings;
   readonly limits: {
     readonly accountAtAddress: RateLimiter;
     readonly account: RateLimiter;
     readonly address: RateLimiter;
+    readonly secondFactor: RateLimiter;
   };
-  /** Behind a reverse proxy on the same machine: take the client address from X-Forwarded-For. */
-  readonly trustProxy: boolean;
+  /** Reverse proxies of ours in front of the server: the client is that many entries from the right of X-Forwarded-For. */
+  readonly trustedProxies: number;
+  readonly metrics: Metrics;
+  readonly log: (line: string) => void;
 }

@@ -20,7 +20,11 @@ const MFA_SETUP_ROUTES: readonly RouteId[] = [
   'POST /api/auth/totp/enable',
 ];
 
-/** Enforce the shared policy for one route; every refusal is written to the audit log. */
+/**
+ * Enforce the shared policy for one route. A signed-in person refused is audited (who tried what);
+ * an anonymous refusal is only counted, with a sampled log line: anyone can make those by the
+ * thousand, and each audit row costs a synced write.
+ */
 export function guard(identity: IdentityContext, route: RouteId): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const principal = c.get('principal');
@@ -29,16 +33,27 @@ export function guard(identity: IdentityContext, route: RouteId): MiddlewareHand
       decision = 'mfa-setup-required';
     if (decision === 'allowed') return next();
     const answer = ANSWERS[decision];
-    audit(
-      identity.db,
-      {
-        actor: principal ? `user:${principal.userId}` : 'anonymous',
-        action: 'denied',
-        object: route,
-        detail: { reason: decision },
-      },
-      identity.clock(),
-    );
+    if (principal) {
+      audit(
+        identity.db,
+        {
+          actor: `user:${principal.userId}`,
+          action: 'denied',
+          object: route,
+          detail: { reason: decision },
+        },
+        identity.clock(),
+      );
+    } else {
+      identity.metrics.increment('anonymous-refusals');
+      const line = identity.metrics.sample(
+        'anonymous-refusals',
+        identity.clock().getTime(),
+        (since) =>
+          `Refused ${since} anonymous request${since === 1 ? '' : 's'} since the last report (latest: ${route}).`,
+      );
+      if (line) identity.log(line);
+    }
     return c.json({ error: decision, message: answer.message }, answer.status);
   };
 }

@@ -1,4 +1,4 @@
-import { effectiveDay, londonDate } from '@schoolping/shared';
+import { effectiveDay, isLeaverOn } from '@schoolping/shared';
 import { createHash } from 'node:crypto';
 import { audit } from '../auth/audit.ts';
 import { endAllSessions } from '../auth/sessions.ts';
@@ -152,7 +152,7 @@ export function ingestBatch(
 
 /** Staff the MIS says have left lose access at once: every session ends now, not at next use. */
 function endSessionsOfLeavers(db: Db, schoolId: number, roster: RecordMaps, now: Date): void {
-  const today = londonDate(now);
+  const today = effectiveDay(now);
   const rows = db
     .prepare(
       "SELECT DISTINCT u.id, u.mis_id FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.school_id = ? AND u.kind = 'staff'",
@@ -163,7 +163,7 @@ function endSessionsOfLeavers(db: Db, schoolId: number, roster: RecordMaps, now:
   }[];
   for (const row of rows) {
     const leavingDate = row.mis_id === null ? null : (roster.staff.get(row.mis_id)?.leavingDate ?? null);
-    if (leavingDate === null || leavingDate > today) continue;
+    if (!isLeaverOn(leavingDate, today)) continue;
     const ended = endAllSessions(db, row.id);
     audit(
       db,

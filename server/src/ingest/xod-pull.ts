@@ -1,5 +1,8 @@
 import type { Db } from '../db/database.ts';
 import type { SchoolRow } from '../db/school-store.ts';
+import { keyringFor } from '../db/server-keys.ts';
+import { xodSecretPurpose } from '../secrets/at-rest.ts';
+import { seal, unseal } from '../secrets/sealed.ts';
 import { ingestBatch, recordRefusal, type IngestOutcome } from './ingest.ts';
 import { recordRun, NO_COUNTS } from './runs.ts';
 import type { IngestIssue } from './types.ts';
@@ -22,6 +25,7 @@ export const GROUPCALL_URLS = {
   tokenUrl: 'https://login.groupcall.com/idaas/sts/STS/GetToken',
 } as const;
 
+/** The secret is sealed under the server key; only this module opens it, to pull. */
 export function saveConnection(db: Db, connection: XodConnection): void {
   db.prepare(
     `INSERT INTO xod_connections (school_id, base_url, token_url, xod_estab, relying_party, secret, every_hours)
@@ -35,18 +39,20 @@ export function saveConnection(db: Db, connection: XodConnection): void {
     connection.tokenUrl,
     connection.xodEstab,
     connection.relyingParty,
-    connection.secret,
+    seal(keyringFor(db), connection.secret, xodSecretPurpose(connection.schoolId)),
     connection.everyHours,
   );
 }
 
 export function listConnections(db: Db): XodConnection[] {
-  return db
+  const rows = db
     .prepare(
       `SELECT school_id AS schoolId, base_url AS baseUrl, token_url AS tokenUrl, xod_estab AS xodEstab,
               relying_party AS relyingParty, secret, every_hours AS everyHours FROM xod_connections`,
     )
     .all() as XodConnection[];
+  const keyring = keyringFor(db);
+  return rows.map((row) => ({ ...row, secret: unseal(keyring, row.secret, xodSecretPurpose(row.schoolId)) }));
 }
 
 interface PullOptions {

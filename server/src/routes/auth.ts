@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Me } from '@schoolping/shared';
 import { z } from 'zod';
 import { accessFor } from '../auth/access.ts';
-import { redeemActivationCode } from '../auth/activation.ts';
+import { isLiveActivationCode, redeemActivationCode } from '../auth/activation.ts';
 import { audit } from '../auth/audit.ts';
 import { checkPassword, hashPassword, passwordProblem } from '../auth/passwords.ts';
 import {
@@ -19,6 +19,8 @@ import {
 import { normaliseCode, tokenHash } from '../auth/tokens.ts';
 import { beginTotp, enableTotp, useRecoveryCode, useTotp } from '../auth/totp.ts';
 import { setPassword, userByEmail, userById, type UserRow } from '../auth/users.ts';
+import { QueueFullError } from '../auth/work-queue.ts';
+import { clientAddress, limitGroup } from '../http/client-address.ts';
 import type { AppEnv, IdentityContext } from '../http/env.ts';
 import { guard } from '../http/guard.ts';
 
@@ -30,32 +32,20 @@ const signInBody = z.object({
 const activateBody = z.object({ code: z.string().trim().min(8).max(40), password: z.string().max(256) });
 const totpBody = z.object({ code: z.string().trim().max(10) });
 
-/**
- * Where a request comes from, for rate limits. Behind a trusted reverse proxy, the client it names;
- * IPv6 by its /64, since one household or phone is given a whole /64 to hop around in.
- */
-function addressOf(c: Context, trustProxy: boolean): string {
-  let address = 'unknown';
-  try {
-    address = getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // app.request in tests has no socket
-  }
-  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-  const client = forwarded ?? address;
-  return client.includes(':') && !client.startsWith('::ffff:')
-    ? client.split(':').slice(0, 4).join(':')
-    : client;
-}
-
 interface LimitKeys {
   readonly account: string;
   readonly accountAtAddress: string;
   readonly address: string;
 }
 
-function limitKeys(c: Context, subject: string, trustProxy: boolean): LimitKeys {
-  const address = addressOf(c, trustProxy);
+function limitKeys(c: Context, subject: string, trustedProxies: number): LimitKeys {
+  let peer: string | undefined;
+  try {
+    peer = getConnInfo(c).remote.address;
+  } catch {
+    // app.request in tests has no socket
+  }
+  const address = limitGroup(clientAddress(peer, c.req.header('x-forwarded-for'), trustedProxies));
   return { account: subject, accountAtAddress: `${subject}@${address}`, address: `address:${address}` };
 }
 
@@ -91,30 +81,50 @@ function me(identity: IdentityContext, c: Context<AppEnv>): Me | null {
 export function authRoutes(identity: IdentityContext) {
   const { db, clock, settings, limits } = identity;
 
-  /** 429 with Retry-After while any of the keys must wait. */
-  function tooSoon(c: Context, keys: LimitKeys) {
+  /**
+   * Count an attempt, or answer 429 with Retry-After while any of the keys must wait. Called with
+   * no await between it and the check it guards' start: sixty guesses sent at once each see the
+   * attempts before them, so no more than the limit ever reach the password check.
+   */
+  function admit(c: Context, keys: LimitKeys): Response | null {
     const now = clock().getTime();
     const wait = Math.max(
       limits.accountAtAddress.waitFor(keys.accountAtAddress, now),
       limits.account.waitFor(keys.account, now),
       limits.address.waitFor(keys.address, now),
     );
-    if (wait === 0) return null;
-    c.header('Retry-After', String(Math.ceil(wait / 1000)));
-    return c.json(
-      {
-        error: 'too-many-attempts',
-        message: `Too many attempts. Try again in ${Math.ceil(wait / 60_000)} minutes.`,
-      },
-      429,
-    );
+    if (wait === 0) {
+      limits.accountAtAddress.fail(keys.accountAtAddress, now);
+      limits.account.fail(keys.account, now);
+      limits.address.fail(keys.address, now);
+      return null;
+    }
+    return tooMany(c, wait);
   }
 
-  function failed(keys: LimitKeys): void {
+  /** The attempt was right: the account's slate is wiped and the address gets its attempt back. */
+  function succeeded(keys: LimitKeys): void {
+    limits.account.succeed(keys.account);
+    limits.accountAtAddress.succeed(keys.accountAtAddress);
+    limits.address.refund(keys.address);
+  }
+
+  /** Authenticator codes from one account are limited like sign-ins; each wrong one is audited. */
+  function admitSecondFactor(c: Context, user: UserRow): Response | null {
     const now = clock().getTime();
-    limits.accountAtAddress.fail(keys.accountAtAddress, now);
-    limits.account.fail(keys.account, now);
-    limits.address.fail(keys.address, now);
+    const key = `totp:user:${user.id}`;
+    const wait = limits.secondFactor.waitFor(key, now);
+    if (wait > 0) return tooMany(c, wait);
+    limits.secondFactor.fail(key, now);
+    return null;
+  }
+
+  function secondFactorFailed(user: UserRow, step: string): void {
+    audit(
+      db,
+      { actor: `user:${user.id}`, action: 'totp-failed', object: `user:${user.id}`, detail: { step } },
+      clock(),
+    );
   }
 
   return new Hono<AppEnv>()
@@ -123,13 +133,25 @@ export function authRoutes(identity: IdentityContext) {
       if (!parsed.success)
         return c.json({ error: 'invalid-request', message: 'Give your email and password.' }, 400);
       const { email, password, totp } = parsed.data;
-      const keys = limitKeys(c, `account:${email.toLowerCase()}`, identity.trustProxy);
-      const waiting = tooSoon(c, keys);
-      if (waiting) return waiting;
+      const keys = limitKeys(c, `account:${email.toLowerCase()}`, identity.trustedProxies);
+      const refused = admit(c, keys);
+      if (refused) return refused;
       const user = userByEmail(db, email);
+      let isRight: boolean;
+      try {
+        isRight = await checkPassword(user?.passwordHash ?? null, password);
+      } catch (error) {
+        // Not a wrong password: the attempt is given back, and the person is told to try shortly.
+        if (error instanceof QueueFullError) {
+          limits.address.refund(keys.address);
+          limits.account.refund(keys.account);
+          limits.accountAtAddress.refund(keys.accountAtAddress);
+          return busy(c);
+        }
+        throw error;
+      }
       const now = clock();
-      if (!(await checkPassword(user?.passwordHash ?? null, password)) || !user) {
-        failed(keys);
+      if (!isRight || !user) {
         audit(
           db,
           {
@@ -149,6 +171,7 @@ export function authRoutes(identity: IdentityContext) {
       }
       const access = accessFor(db, user, now, settings);
       if (!access.ok) {
+        succeeded(keys);
         audit(
           db,
           {
@@ -162,13 +185,15 @@ export function authRoutes(identity: IdentityContext) {
         return c.json({ error: access.reason, message: access.sentence }, 403);
       }
       if (user.totpEnabled) {
-        if (!totp)
+        if (!totp) {
+          // The password was right; asking for the code is not a failed attempt.
+          succeeded(keys);
           return c.json(
             { error: 'totp-required', message: 'Enter the code from your authenticator app.' },
             401,
           );
-        if (!useTotp(db, user, totp, now) && !useRecoveryCode(db, user, totp, now)) {
-          failed(keys);
+        }
+        if (!useTotp(db, identity.keys, user, totp, now) && !useRecoveryCode(db, user, totp, now)) {
           audit(
             db,
             {
@@ -188,8 +213,7 @@ export function authRoutes(identity: IdentityContext) {
           );
         }
       }
-      limits.account.succeed(keys.account);
-      limits.accountAtAddress.succeed(keys.accountAtAddress);
+      succeeded(keys);
       // A new session id at every sign-in: any id planted before it is worthless.
       const previous = getCookie(c, SESSION_COOKIE);
       if (previous) endSession(db, tokenHash(previous));
@@ -218,21 +242,15 @@ export function authRoutes(identity: IdentityContext) {
           { error: 'invalid-request', message: 'Give the activation code and a new password.' },
           400,
         );
-      const keys = limitKeys(c, `code:${tokenHash(normaliseCode(parsed.data.code))}`, identity.trustProxy);
-      const waiting = tooSoon(c, keys);
-      if (waiting) return waiting;
-      const problem = passwordProblem(parsed.data.password);
-      if (problem) return c.json({ error: 'weak-password', message: problem }, 400);
-      const passwordHash = await hashPassword(parsed.data.password);
-      const now = clock();
-      const redeemed = db.transaction(() => {
-        const result = redeemActivationCode(db, parsed.data.code, now);
-        if (result.ok) setPassword(db, result.userId, passwordHash);
-        return result;
-      })();
-      if (!redeemed.ok) {
-        failed(keys);
-        audit(db, { actor: 'anonymous', action: 'activation-failed', object: 'activation-code' }, now);
+      const keys = limitKeys(
+        c,
+        `code:${tokenHash(normaliseCode(parsed.data.code))}`,
+        identity.trustedProxies,
+      );
+      const refused = admit(c, keys);
+      if (refused) return refused;
+      const invalidCode = () => {
+        audit(db, { actor: 'anonymous', action: 'activation-failed', object: 'activation-code' }, clock());
         return c.json(
           {
             error: 'invalid-code',
@@ -241,7 +259,35 @@ export function authRoutes(identity: IdentityContext) {
           },
           400,
         );
+      };
+      // The code first: a bogus one must not cost a 19 MiB hash.
+      if (!isLiveActivationCode(db, parsed.data.code, clock())) return invalidCode();
+      const problem = passwordProblem(parsed.data.password);
+      if (problem) {
+        limits.address.refund(keys.address);
+        return c.json({ error: 'weak-password', message: problem }, 400);
       }
+      let passwordHash: string;
+      try {
+        passwordHash = await hashPassword(parsed.data.password);
+      } catch (error) {
+        if (error instanceof QueueFullError) {
+          limits.address.refund(keys.address);
+          limits.accountAtAddress.refund(keys.accountAtAddress);
+          limits.account.refund(keys.account);
+          return busy(c);
+        }
+        throw error;
+      }
+      const now = clock();
+      // Checked again in the transaction that uses it: two requests with one code, one account.
+      const redeemed = db.transaction(() => {
+        const result = redeemActivationCode(db, parsed.data.code, now);
+        if (result.ok) setPassword(db, result.userId, passwordHash);
+        return result;
+      })();
+      if (!redeemed.ok) return invalidCode();
+      succeeded(keys);
       audit(
         db,
         { actor: `user:${redeemed.userId}`, action: 'activate', object: `user:${redeemed.userId}` },
@@ -295,7 +341,10 @@ export function authRoutes(identity: IdentityContext) {
       // Replacing a working factor needs that factor: a session left open is not enough.
       if (user.totpEnabled) {
         const parsed = totpBody.safeParse(await c.req.json().catch(() => null));
-        if (!parsed.success || !useTotp(db, user, parsed.data.code, clock())) {
+        const refused = admitSecondFactor(c, user);
+        if (refused) return refused;
+        if (!parsed.success || !useTotp(db, identity.keys, user, parsed.data.code, clock())) {
+          secondFactorFailed(user, 'replace');
           return c.json(
             { error: 'totp-required', message: 'Enter a code from your current authenticator app first.' },
             403,
@@ -307,7 +356,7 @@ export function authRoutes(identity: IdentityContext) {
         { actor: `user:${user.id}`, action: 'totp-setup-started', object: `user:${user.id}` },
         clock(),
       );
-      return c.json(beginTotp(db, user));
+      return c.json(beginTotp(db, identity.keys, user));
     })
     .post('/totp/enable', guard(identity, 'POST /api/auth/totp/enable'), async (c) => {
       const parsed = totpBody.safeParse(await c.req.json().catch(() => null));
@@ -315,8 +364,11 @@ export function authRoutes(identity: IdentityContext) {
       const user = session ? userById(db, session.userId) : null;
       if (!parsed.success || !user || !session)
         return c.json({ error: 'invalid-request', message: 'Give the code from your app.' }, 400);
-      const codes = enableTotp(db, user, parsed.data.code, clock());
-      if (!codes)
+      const refused = admitSecondFactor(c, user);
+      if (refused) return refused;
+      const codes = enableTotp(db, identity.keys, user, parsed.data.code, clock());
+      if (!codes) {
+        secondFactorFailed(user, 'enable');
         return c.json(
           {
             error: 'invalid-totp',
@@ -324,8 +376,27 @@ export function authRoutes(identity: IdentityContext) {
           },
           400,
         );
+      }
+      limits.secondFactor.succeed(`totp:user:${user.id}`);
       markMfaDone(db, session.idHash);
       audit(db, { actor: `user:${user.id}`, action: 'totp-enabled', object: `user:${user.id}` }, clock());
       return c.json({ recoveryCodes: codes });
     });
+}
+
+function tooMany(c: Context, waitMs: number): Response {
+  c.header('Retry-After', String(Math.ceil(waitMs / 1000)));
+  return c.json(
+    {
+      error: 'too-many-attempts',
+      message: `Too many attempts. Try again in ${Math.ceil(waitMs / 60_000)} minutes.`,
+    },
+    429,
+  );
+}
+
+/** Argon2's queue is full: nothing was checked, and the client may try again in a second. */
+function busy(c: Context): Response {
+  c.header('Retry-After', '1');
+  return c.json({ error: 'busy', message: 'The server is busy. Try again in a moment.' }, 503);
 }

@@ -1,11 +1,27 @@
 import { Hono } from 'hono';
 import type { Db } from '../db/database.ts';
+import type { AppEnv, IdentityContext } from '../http/env.ts';
+import { guard } from '../http/guard.ts';
 
-export function healthRoutes(db: Db) {
-  return new Hono().get('/', (c) => {
-    const integrity = db.pragma('quick_check', { simple: true });
-    const schemaVersion = db.pragma('user_version', { simple: true }) as number;
-    const isOk = integrity === 'ok';
-    return c.json({ status: isOk ? 'ok' : 'degraded', database: integrity, schemaVersion }, isOk ? 200 : 503);
-  });
+/** The whole-file check: reads every page, so it is for admins and the command line, not for anyone. */
+export function deepHealth(db: Db): { status: 'ok' | 'degraded'; database: string; schemaVersion: number } {
+  const integrity = String(db.pragma('quick_check', { simple: true }));
+  const schemaVersion = db.pragma('user_version', { simple: true }) as number;
+  return { status: integrity === 'ok' ? 'ok' : 'degraded', database: integrity, schemaVersion };
+}
+
+export function healthRoutes(identity: IdentityContext) {
+  const { db, metrics } = identity;
+  return (
+    new Hono<AppEnv>()
+      // Public and cheap: one prepared read of the header, which proves the file opens and answers.
+      .get('/', (c) => {
+        const schemaVersion = db.pragma('user_version', { simple: true }) as number;
+        return c.json({ status: 'ok', schemaVersion });
+      })
+      .get('/deep', guard(identity, 'GET /api/health/deep'), (c) => {
+        const report = deepHealth(db);
+        return c.json({ ...report, counters: metrics.snapshot() }, report.status === 'ok' ? 200 : 503);
+      })
+  );
 }

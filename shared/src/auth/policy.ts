@@ -76,6 +76,7 @@ const roles = (allowed: readonly Role[], changes = false): RouteRule => ({
 /** Every route a browser may call. Ingest routes use the school's ingest key instead. */
 export const ROUTE_POLICY = {
   'GET /api/health': { access: 'public' },
+  'GET /api/health/deep': roles(['school-admin']),
   'POST /api/auth/sign-in': { access: 'public' },
   'POST /api/auth/activate': { access: 'public' },
   'POST /api/auth/sign-out': signedIn(false),
