@@ -25,6 +25,7 @@ export function mergeBatch(stored: RecordMaps, batch: RosterBatch, day: IsoDate)
   for (const pupil of records.pupils) next.pupil.set(pupil.id, keepKnown(stored, pupil, batch));
   for (const contact of records.contacts) next.contact.set(contact.id, contact);
   for (const group of records.groups) next.group.set(group.id, group);
+  endGroups(stored, next, batch, day, leftKeys);
   for (const member of records.staff) next.staff.set(member.id, member);
 
   const isFull = batch.mode === 'full';
@@ -55,7 +56,9 @@ export function mergeBatch(stored: RecordMaps, batch: RosterBatch, day: IsoDate)
   }
 
   mergeLinks(next, batch, incomingPupils);
-  mergeMemberships(stored, next, batch, day, incomingPupils, leftKeys);
+  // The first import is the baseline: what it lists without dates is so now, not from tomorrow.
+  const firstSeen = stored.pupil.size === 0 ? addDays(day, -1) : day;
+  mergeMemberships(stored, next, batch, { day, firstSeen }, incomingPupils, leftKeys);
   return { next, leftKeys };
 }
 
@@ -71,11 +74,35 @@ function mergeLinks(next: RecordMaps, batch: RosterBatch, incomingPupils: Readon
   for (const [key, link] of incoming) next.link.set(key, link);
 }
 
-function mergeMemberships(
+/**
+ * A group a full snapshot no longer lists has ended (yesterday was its last day, so it goes at the
+ * next run, as its memberships do); one a feed says is gone, likewise. Listed again, it is back.
+ */
+function endGroups(
   stored: RecordMaps,
   next: RecordMaps,
   batch: RosterBatch,
   day: IsoDate,
+  leftKeys: Set<string>,
+): void {
+  const listed = new Set(batch.records.groups.map((group) => group.id));
+  const gone =
+    batch.mode === 'full' && batch.complete.group
+      ? [...stored.group.keys()].filter((id) => !listed.has(id))
+      : batch.removed.group;
+  for (const id of gone) {
+    const group = next.group.get(id);
+    if (!group || group.endDate !== undefined) continue;
+    next.group.set(id, { ...group, endDate: addDays(day, -1) });
+    leftKeys.add(`group:${id}`);
+  }
+}
+
+function mergeMemberships(
+  stored: RecordMaps,
+  next: RecordMaps,
+  batch: RosterBatch,
+  { day, firstSeen }: { readonly day: IsoDate; readonly firstSeen: IsoDate },
   incomingPupils: ReadonlySet<string>,
   leftKeys: Set<string>,
 ): void {
@@ -91,11 +118,14 @@ function mergeMemberships(
       const dated: MisMembership = { ...feed, startDate: feed.startDate };
       next.membership.set(membershipKey(dated), dated);
     } else if (!open.has(pairKey)) {
-      const seen: MisMembership = { ...feed, startDate: day, endDate: null };
+      const seen: MisMembership = { ...feed, startDate: firstSeen, endDate: null };
       next.membership.set(membershipKey(seen), seen);
     }
   }
   const groupsGone = new Set(batch.removed.group);
+  if (batch.mode === 'full' && batch.complete.group) {
+    for (const [id, group] of next.group) if (group.endDate !== undefined) groupsGone.add(id);
+  }
   const membershipsGone = new Set(batch.removed.membership);
   for (const [pairKey, [key, membership]] of open) {
     if (incoming.has(pairKey)) continue;

@@ -2,13 +2,13 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Db } from '../db/database.ts';
 import { schoolById, type SchoolRow } from '../db/school-store.ts';
-import { ingestBatch, recordRefusal } from '../ingest/ingest.ts';
+import type { FeedJob } from '../ingest/feed-job.ts';
+import { recordRefusal } from '../ingest/ingest.ts';
 import { schoolForKey } from '../ingest/keys.ts';
-import { readOneRosterRequest } from '../ingest/oneroster-request.ts';
+import { looksLikeZip, mediaType, ZIP_TYPES } from '../ingest/media-type.ts';
 import type { RunSource } from '../ingest/runs.ts';
 import { syncHealth } from '../ingest/sync-health.ts';
-import type { IngestIssue, ParseResult } from '../ingest/types.ts';
-import { parseXporter } from '../ingest/xporter/parse.ts';
+import { feedWorker } from '../ingest/worker/feed-pool.ts';
 import type { AppEnv, IdentityContext } from '../http/env.ts';
 import { guard } from '../http/guard.ts';
 
@@ -16,6 +16,10 @@ export const MAX_INGEST_BYTES = 32 * 1024 * 1024;
 
 type Env = { Variables: AppEnv['Variables'] & { school: SchoolRow } };
 
+/*
+ * The push routes only check who is sending and what kind of body it is, read the bytes, and hand
+ * them to the ingest worker: parsing and applying a feed never runs on the thread that answers.
+ */
 export function misRoutes(identity: IdentityContext) {
   const { db, clock } = identity;
   /** A feed refused before it could be read: recorded too, so sync health shows the failure. */
@@ -42,46 +46,17 @@ export function misRoutes(identity: IdentityContext) {
         `The feed is over ${MAX_INGEST_BYTES / 1024 / 1024} MB; nothing was changed.`,
       ),
   });
-
-  function answer(school: SchoolRow, source: RunSource, parsed: ParseResult, started: number) {
-    const now = clock();
-    if (!parsed.ok) {
-      const runId = recordRefusal(db, school.id, source, parsed.errors, now, performance.now() - started);
-      return {
-        status: 422 as const,
-        body: {
-          error: 'invalid-feed',
-          runId,
-          message: 'Nothing was changed: fix these and send the feed again.',
-          errors: parsed.errors,
-        },
-      };
-    }
-    const { batch } = parsed;
-    if (batch.estab !== null && batch.estab !== school.estab) {
-      const errors: IngestIssue[] = [
-        {
-          where: source === 'xporter' ? '/SchoolInfo/0/EstabId' : 'orgs.csv',
-          code: 'wrong-school',
-          message: `This feed is for establishment ${batch.estab}, but the key belongs to ${school.name} (${school.estab}).`,
-        },
-      ];
-      const runId = recordRefusal(db, school.id, source, errors, now, performance.now() - started);
-      return {
-        status: 403 as const,
-        body: { error: 'wrong-school', runId, message: errors[0]?.message ?? '', errors },
-      };
-    }
-    const result = ingestBatch(db, school, batch, source, now);
-    if (result.outcome === 'held') {
-      const message = `Held for an admin to check: ${result.missing} of ${result.onRoll} pupils on roll are missing from this snapshot without a leave date.`;
-      return {
-        status: 202 as const,
-        body: { runId: result.runId, held: true, heldId: result.heldId, message, warnings: result.warnings },
-      };
-    }
-    const { runId, counts, byKind, warnings } = result;
-    return { status: 200 as const, body: { runId, counts, byKind, warnings } };
+  const wrongType = (c: Context<Env>, source: RunSource, expected: string) =>
+    refuse(
+      c,
+      source,
+      415,
+      'unsupported-media-type',
+      `This route takes ${expected}, not "${mediaType(c.req.header('content-type')) || 'no Content-Type'}". Nothing was changed.`,
+    );
+  async function run(c: Context<Env>, job: FeedJob) {
+    const reply = await feedWorker.run(db, job, clock());
+    return c.json(reply.body, reply.status);
   }
 
   return new Hono<Env>()
@@ -90,37 +65,33 @@ export function misRoutes(identity: IdentityContext) {
     .use('/xporter', tooLarge)
     .use('/oneroster', tooLarge)
     .post('/xporter', async (c) => {
-      const started = performance.now();
-      if (!(c.req.header('content-type') ?? '').startsWith('application/json')) {
-        return refuse(
-          c,
-          'xporter',
-          415,
-          'unsupported-media-type',
-          'Send the XoD datasets as application/json.',
-        );
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(await c.req.text());
-      } catch (error) {
-        const detail = error instanceof Error ? error.message : 'unreadable';
-        return refuse(
-          c,
-          'xporter',
-          400,
-          'invalid-json',
-          `The body is not valid JSON (${detail}). Nothing was changed.`,
-        );
-      }
-      const { status, body: reply } = answer(c.var.school, 'xporter', parseXporter(body), started);
-      return c.json(reply, status);
+      if (mediaType(c.req.header('content-type')) !== 'application/json')
+        return wrongType(c, 'xporter', 'the XoD datasets as application/json');
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      return run(c, { kind: 'xporter', schoolId: c.var.school.id, body });
     })
     .post('/oneroster', async (c) => {
-      const started = performance.now();
-      const parsed = await readOneRosterRequest(c.req.raw, clock());
-      const { status, body: reply } = answer(c.var.school, 'oneroster', parsed, started);
-      return c.json(reply, status);
+      const contentType = c.req.header('content-type') ?? '';
+      const type = mediaType(contentType);
+      if (type !== 'multipart/form-data' && !ZIP_TYPES.has(type))
+        return wrongType(
+          c,
+          'oneroster',
+          'a OneRoster zip (application/zip) or the CSV files as multipart/form-data',
+        );
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      const schoolId = c.var.school.id;
+      if (type === 'multipart/form-data')
+        return run(c, { kind: 'oneroster-form', schoolId, body, contentType });
+      if (!looksLikeZip(body))
+        return refuse(
+          c,
+          'oneroster',
+          400,
+          'not-a-zip',
+          'The body is not a zip archive (it does not start as one). Send the OneRoster export as a .zip file. Nothing was changed.',
+        );
+      return run(c, { kind: 'oneroster-zip', schoolId, body });
     })
     .get('/status', guard(identity, 'GET /api/mis/status'), (c) => {
       const schoolId = c.get('principal')?.schoolId ?? 0;

@@ -86,8 +86,10 @@ describe('POST /api/mis/oneroster', () => {
     expect(await notUtf8.json()).toMatchObject({
       errors: [expect.objectContaining({ code: 'not-utf8', where: 'users.csv' })],
     });
-    expect((await send(fixture, 'users', 'text/plain')).status).toBe(422);
-    expect((await send(fixture, new Uint8Array([1, 2, 3, 4]), 'application/zip')).status).toBe(422);
+    expect((await send(fixture, 'users', 'text/plain')).status).toBe(415);
+    const notZip = await send(fixture, new Uint8Array([1, 2, 3, 4]), 'application/zip');
+    expect(notZip.status).toBe(400);
+    expect(await notZip.json()).toMatchObject({ error: 'not-a-zip' });
     expect(storedCount(fixture)).toBe(0);
   });
 });

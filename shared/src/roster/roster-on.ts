@@ -41,7 +41,12 @@ function isVisibleBetween(membership: MisMembership, day: IsoDate, previousDay: 
 /** `when` is an instant, or a school day meaning "after that day's 02:00 run". */
 export function rosterOn(mis: MisData, when: Date | IsoDate): RosterView {
   const day = typeof when === 'string' ? when : effectiveDay(when);
-  const groupKinds = new Map(mis.groups.map((group) => [group.id, group.kind]));
+  const previousDay = addDays(day, -1);
+  // A group that ended is gone the day after its last day, as a membership is.
+  const liveGroups = mis.groups.filter(
+    (group) => group.endDate === undefined || group.endDate >= previousDay,
+  );
+  const groupKinds = new Map(liveGroups.map((group) => [group.id, group.kind]));
 
   const statuses = new Map<string, PersonStatus>();
   for (const pupil of mis.pupils) {
@@ -49,10 +54,9 @@ export function rosterOn(mis: MisData, when: Date | IsoDate): RosterView {
       statuses.set(pupil.id, isLeaverOn(pupil.leavingDate, day) ? 'leaver' : 'active');
   }
 
-  const previousDay = addDays(day, -1);
   const yearOf = new Map<string, string>();
   const classOf = new Map<string, string>();
-  const groupMembers = new Map<string, Set<string>>(mis.groups.map((group) => [group.id, new Set()]));
+  const groupMembers = new Map<string, Set<string>>(liveGroups.map((group) => [group.id, new Set()]));
   for (const membership of mis.memberships) {
     const status = statuses.get(membership.pupilId);
     const members = groupMembers.get(membership.groupId);
@@ -82,7 +86,7 @@ export function rosterOn(mis: MisData, when: Date | IsoDate): RosterView {
   }
 
   const groups = new Map<string, GroupView>();
-  for (const group of mis.groups)
+  for (const group of liveGroups)
     groups.set(group.id, { ...group, pupilIds: [...(groupMembers.get(group.id) ?? [])] });
 
   const childrenOf = new Map<string, string[]>();

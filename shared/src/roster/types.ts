@@ -49,6 +49,11 @@ export interface MisGroup {
   readonly id: string;
   readonly name: string;
   readonly kind: GroupKind;
+  /**
+   * The last day the group existed, when a full feed stopped listing it; absent while it lasts. Like
+   * a membership's end, it shows the day after.
+   */
+  readonly endDate?: IsoDate;
 }
 
 export interface MisMembership {

@@ -1,15 +1,15 @@
-import { unzipSync, type UnzipFileInfo } from 'fflate';
 import type { IngestIssue } from '../types.ts';
+import { readZipEntries, type ZipProblem } from './zip-entries.ts';
 
 /*
  * A OneRoster bundle is a zip of CSV files (manifest.csv, users.csv, …). Schools upload it, so the
- * zip is untrusted: sizes are checked from the zip's own directory before anything is inflated.
+ * zip is untrusted: see zip-entries.ts for what is checked while it is read.
  */
 
 export interface BundleLimits {
   readonly maxZipBytes: number;
   readonly maxEntries: number;
-  /** Sum of the declared uncompressed sizes of the CSV files read. */
+  /** Bytes the CSV files inflate to, counted as they are read, and of CSV text handed in directly. */
   readonly maxTotalBytes: number;
 }
 
@@ -25,17 +25,14 @@ export type BundleResult =
 
 export type BundleInput = { readonly zip: Uint8Array } | { readonly files: ReadonlyMap<string, string> };
 
-/** Thrown from the zip filter to stop reading the directory as soon as a limit is passed. */
-class LimitExceeded extends Error {}
-
 /**
  * The bundle's CSV files by base name (`users.csv`), whatever folder they sat in. Names keep the
  * exporter's spelling; two files whose names differ only in case are an error.
  */
-export function readOneRosterBundle(
+export async function readOneRosterBundle(
   input: BundleInput,
   limits: BundleLimits = DEFAULT_BUNDLE_LIMITS,
-): BundleResult {
+): Promise<BundleResult> {
   if ('files' in input)
     return collect(
       [...input.files].map(([path, text]) => ({ path, text })),
@@ -44,50 +41,12 @@ export function readOneRosterBundle(
   if (input.zip.length > limits.maxZipBytes) {
     return refuse('zip-too-large', `The zip file is larger than the ${limits.maxZipBytes}-byte limit.`);
   }
-  const wanted = new Set<string>();
-  let entries = 0;
-  let total = 0;
-  // First pass: read the directory only (the filter refuses every entry, so nothing is inflated).
-  try {
-    unzipSync(input.zip, {
-      filter: (info: UnzipFileInfo) => {
-        entries++;
-        if (entries > limits.maxEntries) throw new LimitExceeded();
-        if (!isCsvEntry(info.name)) return false;
-        total += info.originalSize;
-        if (total > limits.maxTotalBytes) throw new LimitExceeded();
-        wanted.add(info.name);
-        return false;
-      },
-    });
-  } catch (error) {
-    if (error instanceof LimitExceeded) {
-      return entries > limits.maxEntries
-        ? refuse(
-            'zip-too-many-files',
-            `The zip holds more than ${limits.maxEntries} files; a OneRoster export has about a dozen.`,
-          )
-        : refuse(
-            'zip-too-large',
-            `The CSV files in the zip would unpack to more than ${limits.maxTotalBytes} bytes.`,
-          );
-    }
-    return refuse('zip-unreadable', 'The file is not a zip archive that can be read.');
-  }
-  let raw: Record<string, Uint8Array>;
-  try {
-    // fflate inflates into a buffer of the declared size, so a lying header cannot grow it.
-    raw = unzipSync(input.zip, { filter: (info) => wanted.has(info.name) });
-  } catch {
-    return refuse(
-      'zip-unreadable',
-      'The zip archive is damaged or uses a compression method other than deflate.',
-    );
-  }
+  const read = await readZipEntries(input.zip, isCsvEntry, limits);
+  if (!read.ok) return refuseZip(read.problem, limits);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const decoded: { path: string; text: string }[] = [];
   const errors: IngestIssue[] = [];
-  for (const [path, bytes] of Object.entries(raw)) {
+  for (const [path, bytes] of read.entries) {
     try {
       decoded.push({ path, text: decoder.decode(bytes) });
     } catch {
@@ -100,6 +59,34 @@ export function readOneRosterBundle(
   }
   if (errors.length > 0) return { ok: false, errors };
   return collect(decoded, limits);
+}
+
+function refuseZip(problem: ZipProblem, limits: BundleLimits): BundleResult {
+  switch (problem.kind) {
+    case 'too-many-files':
+      return refuse(
+        'zip-too-many-files',
+        `The zip holds more than ${limits.maxEntries} files; a OneRoster export has about a dozen.`,
+      );
+    case 'too-large':
+      return refuse(
+        'zip-too-large',
+        `The CSV files in the zip would unpack to more than ${limits.maxTotalBytes} bytes.`,
+      );
+    case 'unreadable':
+      return refuse('zip-unreadable', 'The file is not a zip archive that can be read.');
+    case 'damaged':
+      return {
+        ok: false,
+        errors: [
+          {
+            where: baseName(problem.entry),
+            code: 'zip-damaged',
+            message: `${baseName(problem.entry)} in the zip is damaged (${problem.detail}); nothing was changed. Export the bundle again.`,
+          },
+        ],
+      };
+  }
 }
 
 function collect(entries: readonly { path: string; text: string }[], limits: BundleLimits): BundleResult {

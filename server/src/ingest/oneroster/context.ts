@@ -11,4 +11,6 @@ export interface Context {
   readonly version: OneRosterVersion;
   readonly mode: FileMode;
   readonly today: IsoDate;
+  /** The school's first import: a pupil with no start date is on roll at once (see OneRosterOptions). */
+  readonly firstImport: boolean;
 }

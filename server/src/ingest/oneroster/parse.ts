@@ -10,11 +10,19 @@ import { DEMOGRAPHIC_COLUMNS, readBirthDates, readPeople, USER_COLUMNS } from '.
 import { ROLE_COLUMNS, userKinds } from './roles.ts';
 import { ORG_COLUMNS, readSchool, schoolYearStart, SESSION_COLUMNS } from './school.ts';
 import { openTable, type Table } from './table.ts';
+import { scopeToSchool } from './trust.ts';
 import { readYearGroups } from './years.ts';
 
 export interface OneRosterOptions {
   /** The school day of the import: the start date of last resort, and the leaving date of a disabled pupil. */
   readonly today: IsoDate;
+  /** The school's DfE number: in a trust export listing several schools, the one to read. */
+  readonly estab?: string | null;
+  /**
+   * The school's first import is the baseline: pupils with no start date in it are on roll at once.
+   * After it, a pupil first seen today (with no date) appears the day after, as the seed says.
+   */
+  readonly firstImport?: boolean;
 }
 
 /**
@@ -26,13 +34,23 @@ export function parseOneRoster(files: ReadonlyMap<string, string>, options: OneR
   const manifest = readManifest(files, issues);
   if (manifest === null) return { ok: false, errors: issues.errorReport() };
   // Other manifest errors do not stop the files being checked: the admin sees every error at once.
-  const ctx: Context = { issues, version: manifest.version, mode: manifest.mode, today: options.today };
-  const batch = translate(ctx, manifest);
+  const ctx: Context = {
+    issues,
+    version: manifest.version,
+    mode: manifest.mode,
+    today: options.today,
+    firstImport: options.firstImport ?? false,
+  };
+  const batch = translate(ctx, manifest, options.estab ?? null);
   if (batch === null || issues.failed) return { ok: false, errors: issues.errorReport() };
   return { ok: true, batch: { ...batch, warnings: issues.warningReport() } };
 }
 
-function translate(ctx: Context, manifest: Manifest): Omit<RosterBatch, 'warnings'> | null {
+function translate(
+  ctx: Context,
+  manifest: Manifest,
+  estab: string | null,
+): Omit<RosterBatch, 'warnings'> | null {
   const unreadable: string[] = [];
   const open = (name: string, columns: readonly string[]): Table | null => {
     const file = manifest.files.get(name);
@@ -42,20 +60,23 @@ function translate(ctx: Context, manifest: Manifest): Omit<RosterBatch, 'warning
     return table;
   };
   // A delta may leave users.csv out; an empty table stands in, with no ids to check against.
-  const people =
-    open('users', ctx.version === '1.1' ? [...USER_COLUMNS, 'role'] : USER_COLUMNS) ??
-    emptyTable('users.csv');
-  const roles = open('roles', ROLE_COLUMNS);
-  const classes = open('classes', CLASS_COLUMNS);
-  const enrollments = open('enrollments', ENROLLMENT_COLUMNS);
-  const orgs = open('orgs', ORG_COLUMNS);
+  const opened = {
+    users:
+      open('users', ctx.version === '1.1' ? [...USER_COLUMNS, 'role'] : USER_COLUMNS) ??
+      emptyTable('users.csv'),
+    roles: open('roles', ROLE_COLUMNS),
+    classes: open('classes', CLASS_COLUMNS),
+    enrollments: open('enrollments', ENROLLMENT_COLUMNS),
+    orgs: open('orgs', ORG_COLUMNS),
+  };
   const sessions = open('academicSessions', SESSION_COLUMNS);
   const demographics = open('demographics', DEMOGRAPHIC_COLUMNS);
   // A listed file that could not be read at all has been reported; mapping without it would only
   // add errors that follow from that one.
   if (unreadable.length > 0) return null;
 
-  const school = readSchool(ctx, orgs);
+  const { users: people, roles, classes, enrollments, orgs } = scopeToSchool(ctx, opened, estab);
+  const school = readSchool(ctx, orgs, estab);
   const kinds = userKinds(ctx, people, roles, orgs);
   const classResult = classes ? readClasses(ctx, classes, orgs, sessions) : { groups: [], removed: [] };
   const enrollmentResult = enrollments

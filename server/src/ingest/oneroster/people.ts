@@ -1,4 +1,11 @@
-import { isValidUpn, type IsoDate, type MisContact, type MisPupil, type MisStaff } from '@schoolping/shared';
+import {
+  addDays,
+  isValidUpn,
+  type IsoDate,
+  type MisContact,
+  type MisPupil,
+  type MisStaff,
+} from '@schoolping/shared';
 import type { Context } from './context.ts';
 import type { UserKind } from './roles.ts';
 import type { Row, Table } from './table.ts';
@@ -85,11 +92,14 @@ function pupil(ctx: Context, file: string, row: Row, enabled: boolean | null, da
   }
   let entryDate = dates.firstEnrolled.get(row.id) ?? dates.schoolYearStart;
   if (entryDate === null) {
-    entryDate = ctx.today;
+    // The first import is the baseline: such pupils are on roll now, not from tomorrow.
+    entryDate = ctx.firstImport ? addDays(ctx.today, -1) : ctx.today;
     ctx.issues.warn(
       row.where('sourcedId'),
       'no-entry-date',
-      `Pupil ${row.id} has no enrollment start date and no current school year is listed, so today was used as their start date.`,
+      ctx.firstImport
+        ? `Pupil ${row.id} has no enrollment start date and no current school year is listed; as this is the school's first import, they are on roll from now.`
+        : `Pupil ${row.id} has no enrollment start date and no current school year is listed, so today was used as their start date.`,
       'pupils',
     );
   }

@@ -1,6 +1,7 @@
 import type { IsoDate } from '@schoolping/shared';
 import type { Context } from './context.ts';
 import type { Table } from './table.ts';
+import { chosenSchoolOrg } from './trust.ts';
 import { dateValue, enumValue } from './values.ts';
 
 export const ORG_COLUMNS = ['sourcedId', 'name', 'type'];
@@ -14,20 +15,25 @@ export interface School {
   readonly estab: string | null;
 }
 
-/** The school the bundle is for: the one org of type `school`. A district bundle is refused. */
-export function readSchool(ctx: Context, orgs: Table | null): School {
+/**
+ * The school the bundle is for: the one org of type `school`, or, in a trust export listing
+ * several, the one whose identifier is this school's DfE number (`estab`).
+ */
+export function readSchool(ctx: Context, orgs: Table | null, ourEstab: string | null = null): School {
   if (orgs === null) return { name: null, estab: null };
   const schools = orgs.rows.filter(
     (row) => !row.deleted && enumValue(ctx, orgs.file, row, 'type', ORG_TYPES) === 'school',
   );
-  const [school, second] = schools;
-  if (second !== undefined) {
+  const chosen = schools.length > 1 ? chosenSchoolOrg(orgs, ourEstab) : null;
+  const [first, second] = schools;
+  if (second !== undefined && chosen === null) {
     ctx.issues.error(
       second.where('type'),
       'several-schools',
-      `${orgs.file} lists more than one school (${schools.map((row) => row.value('name')).join(', ')}); export one school per bundle.`,
+      `${orgs.file} lists more than one school (${schools.map((row) => row.value('name')).join(', ')}) and none has this school's DfE number${ourEstab ? ` (${ourEstab})` : ''} as its identifier; export this school's bundle, or set its identifier.`,
     );
   }
+  const school = chosen ?? first;
   if (school === undefined) {
     if (ctx.mode === 'bulk') {
       ctx.issues.warn(
