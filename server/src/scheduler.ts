@@ -3,7 +3,8 @@ import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
 import { listSchools, schoolById } from './db/school-store.ts';
 import { runDaily } from './ingest/daily.ts';
-import { listConnections, pullAndIngest } from './ingest/xod-pull.ts';
+import { feedWorker } from './ingest/worker/feed-pool.ts';
+import { listConnections } from './ingest/xod-pull.ts';
 
 /** The next 02:00 Europe/London after `now`. */
 export function nextDailyRun(now: Date): Date {
@@ -60,8 +61,9 @@ export function startPullSchedule(db: Db, clock: Clock, log: (line: string) => v
         const isDue =
           last.at === null || clock().getTime() - Date.parse(last.at) >= connection.everyHours * 3_600_000;
         if (!school || !isDue) continue;
-        const outcome = await pullAndIngest(db, school, connection, clock);
-        log(`Xporter pull for ${school.name}: ${outcome.outcome}`);
+        // Pulled, parsed and applied on the ingest worker: the request thread only waits for the answer.
+        const reply = await feedWorker.run(db, { kind: 'xod-pull', schoolId: school.id }, clock());
+        log(`Xporter pull for ${school.name}: ${String(reply.body.outcome ?? reply.body.error)}`);
       }
     } catch (error) {
       log(`Xporter pull failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -6,6 +6,7 @@ import { readOneRosterBundle, type BundleResult } from './oneroster/bundle.ts';
 import { parseOneRoster } from './oneroster/parse.ts';
 import type { RunSource } from './runs.ts';
 import type { IngestIssue, ParseResult } from './types.ts';
+import { listConnections, pullAndIngest } from './xod-pull.ts';
 import { parseXporter } from './xporter/parse.ts';
 
 /*
@@ -15,6 +16,8 @@ import { parseXporter } from './xporter/parse.ts';
  */
 
 export type FeedJob =
+  /** Pull from the school's Xporter on Demand connection and apply what comes back. */
+  | { readonly kind: 'xod-pull'; readonly schoolId: number }
   | { readonly kind: 'xporter'; readonly schoolId: number; readonly body: Uint8Array<ArrayBuffer> }
   | { readonly kind: 'oneroster-zip'; readonly schoolId: number; readonly body: Uint8Array<ArrayBuffer> }
   | {
@@ -29,13 +32,21 @@ export interface FeedReply {
   readonly body: Readonly<Record<string, unknown>>;
 }
 
-const sourceOf = (job: FeedJob): RunSource => (job.kind === 'xporter' ? 'xporter' : 'oneroster');
+const SOURCES = {
+  'xod-pull': 'xporter-pull',
+  xporter: 'xporter',
+  'oneroster-zip': 'oneroster',
+  'oneroster-form': 'oneroster',
+} as const satisfies Record<FeedJob['kind'], RunSource>;
+
+export const sourceOf = (job: FeedJob): RunSource => SOURCES[job.kind];
 
 export async function runFeedJob(db: Db, job: FeedJob, now: Date): Promise<FeedReply> {
   const started = performance.now();
   const school = schoolById(db, job.schoolId);
   if (!school)
     return { status: 404, body: { error: 'no-school', message: 'That school is not on this server.' } };
+  if (job.kind === 'xod-pull') return pull(db, school, now);
   const refuse = (status: 400 | 422, errors: readonly IngestIssue[], message?: string): FeedReply => {
     const runId = recordRefusal(db, school.id, sourceOf(job), errors, now, performance.now() - started);
     const first = errors[0];
@@ -78,9 +89,25 @@ export async function runFeedJob(db: Db, job: FeedJob, now: Date): Promise<FeedR
   return { status: 200, body: { runId, counts, byKind, warnings } };
 }
 
+async function pull(db: Db, school: SchoolRow, now: Date): Promise<FeedReply> {
+  const connection = listConnections(db).find((each) => each.schoolId === school.id);
+  if (!connection)
+    return {
+      status: 404,
+      body: { error: 'no-connection', message: `${school.name} has no Xporter connection.` },
+    };
+  const outcome = await pullAndIngest(db, school, connection, () => now);
+  return { status: 200, body: outcome };
+}
+
 type Read = { readonly parsed: ParseResult } | { readonly unreadable: IngestIssue };
 
-async function readFeed(db: Db, school: SchoolRow, job: FeedJob, now: Date): Promise<Read> {
+async function readFeed(
+  db: Db,
+  school: SchoolRow,
+  job: Exclude<FeedJob, { kind: 'xod-pull' }>,
+  now: Date,
+): Promise<Read> {
   if (job.kind === 'xporter') {
     let body: unknown;
     try {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../../db/database.ts';
 import { keyringFor } from '../../db/server-keys.ts';
-import { runFeedJob, type FeedJob, type FeedReply } from '../feed-job.ts';
+import { runFeedJob, sourceOf, type FeedJob, type FeedReply } from '../feed-job.ts';
 import { recordRefusal } from '../ingest.ts';
 import type { JobMessage, ReplyMessage } from './messages.ts';
 
@@ -92,12 +92,10 @@ export class FeedWorker {
       job,
       now: now.toISOString(),
     };
-    const body = job.body;
+    const body = 'body' in job ? job.body : null;
     // Hand the body over without copying when it owns its whole buffer (it does, from a request).
     const transfer =
-      body.byteOffset === 0 &&
-      body.byteLength === body.buffer.byteLength &&
-      body.buffer instanceof ArrayBuffer
+      body !== null && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
         ? [body.buffer]
         : [];
     return new Promise<FeedReply>((resolve, reject) => {
@@ -154,11 +152,10 @@ function failed(db: Db, job: FeedJob, now: Date, error: unknown): FeedReply {
     ? 'This feed needs more memory to read than the server allows; nothing was changed. Send it in smaller parts, or as a changeset.'
     : 'The server could not process this feed; nothing was changed. The error has been logged.';
   console.error(error);
-  const source = job.kind === 'xporter' ? 'xporter' : 'oneroster';
   const runId = recordRefusal(
     db,
     job.schoolId,
-    source,
+    sourceOf(job),
     [{ where: '', code: 'feed-failed', message }],
     now,
     0,
