@@ -17,7 +17,11 @@ async function signInAsTeacher(page: Page): Promise<HomePage> {
 test('the health check answers ok', async ({ request }) => {
   const response = await request.get('/api/health');
   expect(response.ok()).toBe(true);
-  expect(await response.json()).toMatchObject({ status: 'ok', database: 'ok' });
+  // Public and cheap: it says the database answers, not what a whole-file check found.
+  const body = (await response.json()) as { status: string; schemaVersion: number; database?: string };
+  expect(body.status).toBe('ok');
+  expect(body.schemaVersion).toBeGreaterThan(0);
+  expect(body.database).toBeUndefined();
 });
 
 test('the first page shows the demo school and today’s numbers to the teacher', async ({ page }) => {
