@@ -10,6 +10,7 @@ import { DEFAULT_IDENTITY, type IdentitySettings } from './auth/settings.ts';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
 import { keyringFor } from './db/server-keys.ts';
+import { LOCAL_PROXIES } from './http/client-address.ts';
 import { Metrics } from './http/metrics.ts';
 import { refuseCrossSite } from './http/csrf.ts';
 import type { AppEnv, IdentityContext } from './http/env.ts';
@@ -30,6 +31,8 @@ export interface AppOptions {
   readonly identity?: Partial<IdentitySettings>;
   /** How many reverse proxies of ours stand in front (TRUST_PROXY); 0 trusts X-Forwarded-For not at all. */
   readonly trustedProxies?: number;
+  /** Where the nearest proxy connects from (TRUSTED_PROXY_ADDRESSES); this machine by default. */
+  readonly proxyAddresses?: readonly string[];
   /** Where refusals and other operational lines go; stderr by default. */
   readonly log?: (line: string) => void;
 }
@@ -40,6 +43,7 @@ export function createApp({
   webBuildDir,
   identity,
   trustedProxies,
+  proxyAddresses,
   log,
 }: AppOptions): Hono<AppEnv> {
   const context: IdentityContext = {
@@ -53,7 +57,7 @@ export function createApp({
       address: new RateLimiter(ADDRESS_RULE),
       secondFactor: new RateLimiter(SECOND_FACTOR_RULE),
     },
-    trustedProxies: trustedProxies ?? 0,
+    proxies: { hops: trustedProxies ?? 0, from: proxyAddresses ?? LOCAL_PROXIES },
     metrics: new Metrics(),
     log:
       log ??

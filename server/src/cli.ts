@@ -9,6 +9,8 @@ import { identityCommands } from './cli/identity-commands.ts';
 import { misCommands } from './cli/mis-commands.ts';
 import { withDb } from './cli/with-db.ts';
 import { deepHealth } from './routes/health.ts';
+import { ServerKeyMismatchError } from './secrets/at-rest.ts';
+import { KeyFileError } from './secrets/keyring.ts';
 import { summarise } from './school-summary.ts';
 
 const commands: Record<string, Command> = {
@@ -86,7 +88,9 @@ if (!command) {
     if (!(
       error instanceof UsageError ||
       error instanceof HeldSnapshotError ||
-      error instanceof UnknownSchemaError
+      error instanceof UnknownSchemaError ||
+      error instanceof KeyFileError ||
+      error instanceof ServerKeyMismatchError
     ))
       throw error;
     console.error(error.message);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 
 import type { IdentitySettings } from './auth/settings.ts';
+import { LOCAL_PROXIES, parseProxyAddresses } from './http/client-address.ts';
 import { keyFilePath } from './secrets/keyring.ts';
 
 export interface ServerConfig {
@@ -13,6 +14,8 @@ export interface ServerConfig {
    * X-Forwarded-For; the client is the N-th entry from the right. 0 (the default) trusts none.
    */
   readonly trustedProxies: number;
+  /** TRUSTED_PROXY_ADDRESSES: where the nearest proxy connects from (default: this machine). */
+  readonly proxyAddresses: readonly string[];
   /** SECRET_KEY_FILE: the server key, outside the data folder. */
   readonly keyFile: string;
   /** NO_DEMO=1: start empty instead of loading the demo school on the first run. */
@@ -61,6 +64,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.DATA_DIR ?? 'data'),
     identity: identityFrom(env),
     trustedProxies: proxiesFrom(env.TRUST_PROXY),
+    proxyAddresses: env.TRUSTED_PROXY_ADDRESSES
+      ? parseProxyAddresses(env.TRUSTED_PROXY_ADDRESSES)
+      : LOCAL_PROXIES,
     keyFile: keyFilePath(env),
     loadDemo: env.NO_DEMO !== '1',
   };

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -16,10 +16,14 @@ afterEach(() => {
 async function start(env: Record<string, string>): Promise<{ port: number; output: () => string }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   let printed = '';
-  const keyDir = mkdtempSync(join(tmpdir(), 'schoolping-key-'));
-  dirs.push(keyDir);
   server = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'main.ts')], {
-    env: { ...process.env, SECRET_KEY_FILE: join(keyDir, 'server-key.json'), ...env, PORT: String(port) },
+    // The server key beside (never inside) the data folder, the same one for every start of it.
+    env: {
+      ...process.env,
+      SECRET_KEY_FILE: `${env.DATA_DIR ?? 'data'}.server-key.json`,
+      ...env,
+      PORT: String(port),
+    },
   });
   server.stdout?.on('data', (chunk: Buffer) => {
     printed += chunk.toString();
@@ -62,7 +66,7 @@ function upgradeStatus(port: number, origin: string): Promise<number> {
 
 function freshDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'schoolping-main-'));
-  dirs.push(dir);
+  dirs.push(dir, `${dir}.server-key.json`);
   return dir;
 }
 
@@ -82,6 +86,24 @@ describe('npm start', () => {
     const again = await start({ DATA_DIR: dataDir });
     expect(again.output()).not.toContain('first run');
     expect(again.output()).toContain('Demo sign-ins');
+  }, 60_000);
+
+  it('will not start without the server key its database was sealed with, and says why', async () => {
+    const dataDir = freshDir();
+    await start({ DATA_DIR: dataDir });
+    server?.kill('SIGTERM');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'main.ts')], {
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        SECRET_KEY_FILE: join(freshDir(), 'elsewhere.json'),
+        PORT: '0',
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('was sealed with key k1');
   }, 60_000);
 
   it('starts empty with NO_DEMO=1', async () => {

@@ -4,27 +4,32 @@ import { createApp } from './app.ts';
 import { guardUpgrades } from './http/upgrade.ts';
 import { systemClock } from './clock.ts';
 import { readConfig } from './config.ts';
-import { openDatabase } from './db/database.ts';
 import { createDemoAccounts, readDemoSignIns } from './demo-accounts.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
 import { startDailySchedule, startPullSchedule } from './scheduler.ts';
 import { defaultSchool, summarise } from './school-summary.ts';
 import { defaultBuildDir } from './static-files.ts';
-import { sealAtRest } from './secrets/at-rest.ts';
-import { loadOrCreateKeyring } from './secrets/keyring.ts';
+import { ServerKeyMismatchError } from './secrets/at-rest.ts';
+import { KeyFileError } from './secrets/keyring.ts';
+import { openServerDatabase } from './secrets/startup.ts';
 
 const config = readConfig();
-const { keyring, created } = loadOrCreateKeyring(config.keyFile, config.dataDir, systemClock());
-if (created) console.log(created);
-const db = openDatabase(config.dataDir, keyring);
-const sealed = sealAtRest(db);
-if (sealed.secretsSealed > 0)
-  console.log(`Sealed ${sealed.secretsSealed} stored secrets with the server key.`);
-if (!sealed.audit.ok)
-  console.error(
-    `The audit log was not sealed with the server key: row ${sealed.audit.rowId} ${sealed.audit.problem}. ` +
-      'Run `npm run cli -- audit-verify` and look into it before trusting the log.',
-  );
+const db = openOrExplain();
+
+/** A missing or different server key stops the start with its sentence, not a stack trace. */
+function openOrExplain(): ReturnType<typeof openServerDatabase> {
+  try {
+    return openServerDatabase(config.dataDir, config.keyFile, systemClock(), (line) => {
+      console.log(line);
+    });
+  } catch (error) {
+    if (error instanceof KeyFileError || error instanceof ServerKeyMismatchError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
 const loaded = config.loadDemo ? loadDemoOnFirstRun(db, systemClock()) : null;
 if (loaded) await createDemoAccounts(db, loaded, config.dataDir, systemClock());
 const app = createApp({
@@ -33,6 +38,7 @@ const app = createApp({
   webBuildDir: defaultBuildDir(),
   identity: config.identity,
   trustedProxies: config.trustedProxies,
+  proxyAddresses: config.proxyAddresses,
 });
 const log = (line: string): void => {
   console.error(line);

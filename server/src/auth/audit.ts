@@ -140,19 +140,21 @@ export type SealOutcome =
 
 /**
  * Rows written before the server key existed carry a plain SHA-256 chain, which anyone could
- * recompute. If that chain is intact, seal it under the key once; if it is not, leave it exactly as
- * it is, so `audit-verify` keeps reporting the break instead of it being laundered.
+ * recompute. Called once, in the start that creates the server key: if every row is such a row and
+ * the chain is intact, it is sealed under the key. Otherwise nothing is touched, so `audit-verify`
+ * keeps reporting what is wrong instead of it being laundered.
  */
 export function sealLegacyAudit(db: Db, keyring: Keyring): SealOutcome {
-  const legacy = db.prepare('SELECT * FROM audit_log WHERE key_id IS NULL ORDER BY id').all() as AuditRow[];
-  if (legacy.length === 0) return { ok: true, sealed: 0 };
-  const firstKeyed = db.prepare('SELECT min(id) AS id FROM audit_log WHERE key_id IS NOT NULL').get() as {
-    id: number | null;
-  };
+  const rows = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as AuditRow[];
+  if (rows.length === 0) return { ok: true, sealed: 0 };
   let prev = GENESIS;
-  for (const row of legacy) {
-    if (firstKeyed.id !== null && row.id > firstKeyed.id)
-      return { ok: false, rowId: row.id, problem: 'an unsealed row follows sealed ones' };
+  for (const row of rows) {
+    if (row.key_id !== null)
+      return {
+        ok: false,
+        rowId: row.id,
+        problem: 'is already sealed, so the log is not one an older release wrote',
+      };
     const checked = checkRow(row, prev, 'legacy');
     if (!checked.ok) return { ok: false, rowId: row.id, problem: checked.problem };
     prev = checked.hash;
@@ -161,18 +163,15 @@ export function sealLegacyAudit(db: Db, keyring: Keyring): SealOutcome {
   db.transaction(() => {
     // The triggers that keep the log append-only are lifted for this one rewrite, inside its transaction.
     db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
-    const all = db.prepare('SELECT * FROM audit_log ORDER BY id').all() as AuditRow[];
     const update = db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ?, key_id = ? WHERE id = ?');
     let link = GENESIS;
-    for (const row of all) {
+    for (const row of rows) {
       const detail = JSON.parse(row.detail) as Record<string, string | number | boolean | null>;
-      const rowKey = row.key_id === null ? key : keyring.byId(row.key_id);
-      if (!rowKey) throw new Error(`audit row ${row.id} names an unknown server key`);
       const hash = mac(
-        rowKey,
+        key,
         canonical(link, row.at, { actor: row.actor, action: row.action, object: row.object, detail }),
       );
-      update.run(link, hash, row.key_id ?? keyId, row.id);
+      update.run(link, hash, keyId, row.id);
       link = hash;
     }
     db.exec(`
@@ -183,5 +182,5 @@ export function sealLegacyAudit(db: Db, keyring: Keyring): SealOutcome {
   const last = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as Head;
   const file = headFile(db);
   if (file) writeFileSync(file, JSON.stringify(last));
-  return { ok: true, sealed: legacy.length };
+  return { ok: true, sealed: rows.length };
 }

@@ -33,6 +33,7 @@ let users = 0;
 
 export interface AuthFixtureOptions {
   readonly trustedProxies?: number;
+  readonly proxyAddresses?: readonly string[];
   readonly log?: (line: string) => void;
 }
 

@@ -98,22 +98,31 @@ describe('activation', () => {
 });
 
 describe('behind a reverse proxy', () => {
-  const guesses = async (count: number, header: (i: number) => string): Promise<Response[]> => {
+  const guesses = async (
+    count: number,
+    header: (i: number) => string,
+    peer = '127.0.0.1',
+  ): Promise<Response[]> => {
     const responses: Response[] = [];
     // In batches the Argon2 queue takes whole, so only the rate limits decide.
     for (let start = 0; start < count; start += 10) {
       const batch = Array.from({ length: Math.min(10, count - start) }, (_, j) => {
         const i = start + j;
         return Promise.resolve(
-          fixture.app.request('http://localhost/api/auth/sign-in', {
-            method: 'POST',
-            body: JSON.stringify({ email: `guess${i}@example.org`, password: 'not it at all' }),
-            headers: {
-              'content-type': 'application/json',
-              origin: 'http://localhost',
-              'x-forwarded-for': header(i),
+          fixture.app.request(
+            'http://localhost/api/auth/sign-in',
+            {
+              method: 'POST',
+              body: JSON.stringify({ email: `guess${i}@example.org`, password: 'not it at all' }),
+              headers: {
+                'content-type': 'application/json',
+                origin: 'http://localhost',
+                'x-forwarded-for': header(i),
+              },
             },
-          }),
+            // As the Node adapter passes it: the socket's peer is our proxy, on this machine.
+            { incoming: { socket: { remoteAddress: peer } } },
+          ),
         );
       });
       responses.push(...(await Promise.all(batch)));
@@ -130,6 +139,12 @@ describe('behind a reverse proxy', () => {
   it('takes the client from as far left as the number of trusted proxies says', async () => {
     fixture = authFixture(undefined, { trustedProxies: 2 });
     const responses = await guesses(130, (i) => `10.9.0.${i & 255}, 198.51.100.7, 10.0.0.${i & 255}`);
+    expect(statuses(responses)[429]).toBe(30);
+  });
+
+  it('believes the header only from our proxy: straight to the port, a client cannot pick its address', async () => {
+    fixture = authFixture(undefined, { trustedProxies: 1 });
+    const responses = await guesses(130, (i) => `10.9.0.${i & 255}`, '192.168.1.50');
     expect(statuses(responses)[429]).toBe(30);
   });
 
@@ -162,6 +177,11 @@ describe('refusals of anonymous requests', () => {
       database: string;
     };
     expect(deep).toMatchObject({ database: 'ok', counters: { 'anonymous-refusals': 51 } });
+    // However often an admin (or a stolen admin session) asks, the whole file is read once a minute.
+    const pragma = vi.spyOn(fixture.db, 'pragma');
+    for (let i = 0; i < 5; i++) await fixture.get('/api/health/deep', cookie);
+    expect(pragma.mock.calls.filter(([sql]) => sql.includes('check'))).toHaveLength(0);
+    pragma.mockRestore();
   });
 
   it('but a signed-in person refused is audited', async () => {
@@ -217,6 +237,35 @@ describe('the authenticator step', () => {
       ),
     );
     expect(statuses(responses)).toEqual({ 403: 5, 429: 15 });
+  });
+});
+
+describe('the code asked for at sign-in', () => {
+  it('cannot be guessed without end by someone who has the password', async () => {
+    fixture = authFixture();
+    const admin = await fixture.addUser('staff', ['school-admin']);
+    const cookie = cookieFrom(await fixture.signIn(admin.email));
+    const { secret } = (await (await fixture.post('/api/auth/totp/setup', {}, cookie)).json()) as {
+      secret: string;
+    };
+    const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 });
+    expect(
+      (
+        await fixture.post(
+          '/api/auth/totp/enable',
+          { code: totp.generate({ timestamp: fixture.now.getTime() }) },
+          cookie,
+        )
+      ).status,
+    ).toBe(200);
+    // A right password with no code, then a wrong code, again and again: the asking never wipes the count.
+    const guesses: number[] = [];
+    for (let round = 0; round < 12; round++) {
+      expect((await fixture.signIn(admin.email)).status).toBe(round < 5 ? 401 : 429);
+      guesses.push((await fixture.signIn(admin.email, undefined, { totp: String(100000 + round) })).status);
+    }
+    expect(guesses.filter((status) => status === 401)).toHaveLength(5);
+    expect(guesses.filter((status) => status === 429)).toHaveLength(7);
   });
 });
 

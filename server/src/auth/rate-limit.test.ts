@@ -36,4 +36,17 @@ describe('the rate limiter', () => {
     for (let i = 0; i < 100_005; i++) limiter.fail(`junk${i}`, 1);
     expect(limiter.waitFor('victim', 2)).toBeGreaterThan(0);
   });
+
+  it('gives back an attempt, and the block that attempt set off, but never earlier ones', () => {
+    const limiter = new RateLimiter(rule);
+    limiter.fail('k', 0);
+    limiter.fail('k', 0);
+    limiter.fail('k', 0);
+    expect(limiter.waitFor('k', 0)).toBe(60_000);
+    limiter.refund('k');
+    expect(limiter.waitFor('k', 0)).toBe(0);
+    // The two before it still count: one more failure blocks again.
+    limiter.fail('k', 0);
+    expect(limiter.waitFor('k', 0)).toBe(60_000);
+  });
 });

@@ -14,6 +14,8 @@ interface Entry {
   strikes: number;
   blockedUntil: number;
   lastFailure: number;
+  /** How things stood before the newest attempt, so that attempt (and a block it set off) can be given back. */
+  before: { failures: number[]; strikes: number; blockedUntil: number } | null;
 }
 
 /** Strikes are forgotten after this long without a failure: a burst long ago costs nothing now. */
@@ -31,8 +33,19 @@ export class RateLimiter {
   }
 
   fail(key: string, now: number): void {
-    const entry = this.#entries.get(key) ?? { failures: [], strikes: 0, blockedUntil: 0, lastFailure: now };
+    const entry: Entry = this.#entries.get(key) ?? {
+      failures: [],
+      strikes: 0,
+      blockedUntil: 0,
+      lastFailure: now,
+      before: null,
+    };
     if (now - entry.lastFailure > STRIKE_MEMORY_MS) entry.strikes = 0;
+    entry.before = {
+      failures: [...entry.failures],
+      strikes: entry.strikes,
+      blockedUntil: entry.blockedUntil,
+    };
     entry.lastFailure = now;
     entry.failures = entry.failures.filter((at) => now - at < this.rule.windowMs);
     entry.failures.push(now);
@@ -55,7 +68,17 @@ export class RateLimiter {
    * guesses sent at once each see the ones before), and one that turned out right is returned.
    */
   refund(key: string): void {
-    this.#entries.get(key)?.failures.pop();
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    if (entry.before) {
+      // Whichever attempt is given back, one fewer was made: undo the newest, block and all.
+      entry.failures = entry.before.failures;
+      entry.strikes = entry.before.strikes;
+      entry.blockedUntil = entry.before.blockedUntil;
+      entry.before = null;
+    } else {
+      entry.failures.pop();
+    }
   }
 
   /** Under a flood of new keys, drop those not waiting out a block before anything else. */

@@ -11,7 +11,6 @@ import { DEFAULT_IDENTITY, type IdentitySettings } from '../auth/settings.ts';
 import { readConfig } from '../config.ts';
 import { setRoles, userByEmail } from '../auth/users.ts';
 import { systemClock } from '../clock.ts';
-import { keyringFor } from '../db/server-keys.ts';
 import { resealSecrets } from '../secrets/at-rest.ts';
 import { addKey } from '../secrets/keyring.ts';
 import { idFlag, requiredFlag, UsageError, type Command } from './args.ts';
@@ -160,7 +159,7 @@ export const identityCommands: Record<string, Command> = {
     run() {
       const config = readConfig();
       return withDb((db) => {
-        const next = addKey(config.keyFile, keyringFor(db), new Date());
+        const next = addKey(config.keyFile, new Date());
         const resealed = resealSecrets(db, next, new Date());
         console.log(
           `Server key ${next.current.id} is now in use (${config.keyFile}); ${resealed} secrets re-sealed with it.`,

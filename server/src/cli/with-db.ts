@@ -1,22 +1,15 @@
 import { readConfig } from '../config.ts';
-import { openDatabase, type Db } from '../db/database.ts';
-import { sealAtRest } from '../secrets/at-rest.ts';
-import { loadOrCreateKeyring } from '../secrets/keyring.ts';
+import type { Db } from '../db/database.ts';
+import { openServerDatabase } from '../secrets/startup.ts';
 import { listSchools, schoolById, type SchoolRow } from '../db/school-store.ts';
 import { UsageError } from './args.ts';
 
-/** The data folder's database with the server key, as the server opens it (the key made if missing). */
+/** The data folder's database with the server key, as the server opens it (the key made if new). */
 export function openConfigured(): Db {
   const config = readConfig();
-  const { keyring, created } = loadOrCreateKeyring(config.keyFile, config.dataDir, new Date());
-  if (created) console.error(created);
-  const db = openDatabase(config.dataDir, keyring);
-  const report = sealAtRest(db);
-  if (!report.audit.ok)
-    console.error(
-      `The audit log could not be sealed: row ${report.audit.rowId} ${report.audit.problem}. Run audit-verify.`,
-    );
-  return db;
+  return openServerDatabase(config.dataDir, config.keyFile, new Date(), (line) => {
+    console.error(line);
+  });
 }
 
 export function withDb<T>(work: (db: Db) => T): T {

@@ -209,4 +209,11 @@ export const MIGRATIONS: readonly string[] = [
   /* 4: the audit chain is an HMAC chain under the server key; each row names the key it used */ `
   ALTER TABLE audit_log ADD COLUMN key_id TEXT;
   `,
+  /* 5: the server keys this database was sealed with, by fingerprint: a different key is refused */ `
+  CREATE TABLE server_keys (
+    id TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    added_at TEXT NOT NULL
+  );
+  `,
 ];

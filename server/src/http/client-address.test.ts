@@ -1,21 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress, limitGroup } from './client-address.ts';
+import { clientAddress, limitGroup, LOCAL_PROXIES, parseProxyAddresses } from './client-address.ts';
+
+const one = { hops: 1, from: LOCAL_PROXIES };
 
 describe('clientAddress', () => {
   it('ignores X-Forwarded-For unless a proxy is trusted', () => {
-    expect(clientAddress('203.0.113.9', '198.51.100.1', 0)).toBe('203.0.113.9');
+    expect(clientAddress('203.0.113.9', '198.51.100.1', { hops: 0, from: LOCAL_PROXIES })).toBe(
+      '203.0.113.9',
+    );
   });
 
   it('takes the entry the trusted proxy added, not the one the client wrote', () => {
     // The client sent "X-Forwarded-For: 1.2.3.4"; our proxy appended the address it really saw.
-    expect(clientAddress('127.0.0.1', '1.2.3.4, 198.51.100.7', 1)).toBe('198.51.100.7');
-    expect(clientAddress('127.0.0.1', '1.2.3.4,198.51.100.7, 10.0.0.2', 2)).toBe('198.51.100.7');
+    expect(clientAddress('127.0.0.1', '1.2.3.4, 198.51.100.7', one)).toBe('198.51.100.7');
+    expect(clientAddress('::1', '1.2.3.4,198.51.100.7, 10.0.0.2', { ...one, hops: 2 })).toBe('198.51.100.7');
+    expect(clientAddress('127.0.0.1', '1.2.3.4, 198.51.100.7:51234', one)).toBe('198.51.100.7');
+    expect(clientAddress('127.0.0.1', '1.2.3.4, [2001:db8::7]:443', one)).toBe('2001:db8::7');
   });
 
   it('falls back to the socket when the header is shorter than the proxy chain or not an address', () => {
-    expect(clientAddress('127.0.0.1', '198.51.100.7', 2)).toBe('127.0.0.1');
-    expect(clientAddress('127.0.0.1', 'not-an-address', 1)).toBe('127.0.0.1');
-    expect(clientAddress('127.0.0.1', '', 1)).toBe('127.0.0.1');
+    expect(clientAddress('127.0.0.1', '198.51.100.7', { ...one, hops: 2 })).toBe('127.0.0.1');
+    expect(clientAddress('127.0.0.1', 'not-an-address', one)).toBe('127.0.0.1');
+    expect(clientAddress('127.0.0.1', '', one)).toBe('127.0.0.1');
+  });
+
+  it('ignores the header from anyone but our proxy: a client reaching the port directly writes its own', () => {
+    expect(clientAddress('192.168.1.50', '10.9.9.9', one)).toBe('192.168.1.50');
+    expect(clientAddress('10.0.0.5', '198.51.100.7', { hops: 1, from: ['10.0.0.0/24'] })).toBe(
+      '198.51.100.7',
+    );
+    expect(clientAddress('10.0.1.5', '198.51.100.7', { hops: 1, from: ['10.0.0.0/24'] })).toBe('10.0.1.5');
+    expect(clientAddress(undefined, '198.51.100.7', one)).toBe('unknown');
+  });
+
+  it('reads TRUSTED_PROXY_ADDRESSES strictly', () => {
+    expect(parseProxyAddresses('10.0.0.1, 10.1.0.0/16,::1')).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+    expect(() => parseProxyAddresses('10.0.0.0/99')).toThrow(/not an address/);
   });
 });
 

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import type { RateLimiter } from '../auth/rate-limit.ts';
 import type { Keyring } from '../secrets/keyring.ts';
+import type { ProxyTrust } from './client-address.ts';
 import type { Metrics } from './metrics.ts';
 
 /** What every request knows about who is asking, set by the session middleware. */
@@ -29,8 +30,8 @@ export interface IdentityContext {
     readonly address: RateLimiter;
     readonly secondFactor: RateLimiter;
   };
-  /** Reverse proxies of ours in front of the server: the client is that many entries from the right of X-Forwarded-For. */
-  readonly trustedProxies: number;
+  /** Reverse proxies of ours in front of the server, and where they connect from. */
+  readonly proxies: ProxyTrust;
   readonly metrics: Metrics;
   readonly log: (line: string) => void;
 }

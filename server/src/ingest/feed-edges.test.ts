@@ -82,6 +82,9 @@ describe('a trust export listing several schools', () => {
       `g1,active,${stamp},true,org-b,parent,g1,,Gail,Ash,,,gail@example.org,,,a1,`,
       `g2,active,${stamp},true,org-b,parent,g2,,Gus,Birch,,,gus@example.org,,,b1,`,
       `t1,active,${stamp},true,org-b,teacher,t1,,Tom,Teak,,,tom@example.org,,,,`,
+      // A parent on both schools' books, with a child at each: the child at the other school stays there.
+      `g3,active,${stamp},true,"org-a,org-b",parent,g3,,Gwen,Cedar,,,gwen@example.org,,,"a2,b2",`,
+      `b2,active,${stamp},true,org-b,student,b2,,Bea,Cedar,,,,,,g3,05`,
     ];
     const classes = [
       'sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods',
@@ -114,12 +117,15 @@ describe('a trust export listing several schools', () => {
     const { batch } = parsed;
     expect(batch).toMatchObject({ estab: '8012000', schoolName: 'Ash Primary' });
     expect(batch.records.pupils.map((pupil) => pupil.id).sort()).toEqual(['a1', 'a2']);
-    expect(batch.records.contacts.map((contact) => contact.id)).toEqual(['g1']);
+    expect(batch.records.contacts.map((contact) => contact.id).sort()).toEqual(['g1', 'g3']);
     expect(batch.records.staff).toEqual([]);
     expect(
       batch.records.groups.filter((group) => group.kind === 'registration').map((group) => group.id),
     ).toEqual(['ca']);
-    expect(batch.records.links).toMatchObject([{ pupilId: 'a1', contactId: 'g1' }]);
+    expect(batch.records.links.map((link) => `${link.pupilId}:${link.contactId}`).sort()).toEqual([
+      'a1:g1',
+      'a2:g3',
+    ]);
     expect(batch.warnings.map((warning) => warning.code)).toContain('trust-export');
   });
 

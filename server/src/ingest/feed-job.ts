@@ -130,7 +130,7 @@ async function readFeed(
   } else {
     const files = await formFiles(job.body, job.contentType);
     if ('unreadable' in files) return files;
-    if ('notUtf8' in files) return { parsed: { ok: false, errors: [files.notUtf8] } };
+    if ('badFile' in files) return { parsed: { ok: false, errors: [files.badFile] } };
     bundle = await readOneRosterBundle({ files: files.files });
   }
   if (!bundle.ok) return { parsed: { ok: false, errors: bundle.errors } };
@@ -140,7 +140,8 @@ async function readFeed(
 
 type FormFiles =
   | { readonly files: ReadonlyMap<string, string> }
-  | { readonly notUtf8: IngestIssue }
+  /** A file the form holds that cannot be read as one (not UTF-8, or there twice). */
+  | { readonly badFile: IngestIssue }
   | { readonly unreadable: IngestIssue };
 
 /** The CSV files of a multipart upload; a body that is not a readable form is refused in words. */
@@ -162,11 +163,19 @@ async function formFiles(body: Uint8Array<ArrayBuffer>, contentType: string): Pr
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   for (const value of form.values()) {
     if (typeof value === 'string') continue;
+    if (files.has(value.name))
+      return {
+        badFile: {
+          where: value.name,
+          code: 'duplicate-file',
+          message: `The form holds ${value.name} twice; attach each file once.`,
+        },
+      };
     try {
       files.set(value.name, utf8.decode(await value.arrayBuffer()));
     } catch {
       return {
-        notUtf8: {
+        badFile: {
           where: value.name,
           code: 'not-utf8',
           message: `${value.name} is not UTF-8 text; save it as UTF-8 and send it again.`,

@@ -244,6 +244,15 @@ describe('empty and malformed bodies of every content type', () => {
       code: 'no-files',
     },
     {
+      name: 'a form holding one file twice',
+      route: 'oneroster',
+      body: () =>
+        '--x\r\nContent-Disposition: form-data; name="file"; filename="users.csv"\r\n\r\nsourcedId\r\n--x\r\nContent-Disposition: form-data; name="file"; filename="users.csv"\r\n\r\nsourcedId\r\n--x--\r\n',
+      type: 'multipart/form-data; boundary=x',
+      status: 422,
+      code: 'duplicate-file',
+    },
+    {
       name: 'JSON sent as OneRoster',
       route: 'oneroster',
       body: () => '{}',
@@ -295,6 +304,13 @@ describe('a page of an XoD answer', () => {
     };
     const answer = await refused(() => push('xporter', JSON.stringify(page), 'application/json'));
     expect(answer).toMatchObject({ status: 422, codes: ['partial-page'] });
+  });
+
+  it('is refused when its page information cannot be read, rather than taken as the whole', async () => {
+    const { payload } = demoFeed();
+    const page = { ...payload, __pagination__: [{ PageNumber: '1', PageCount: '2' }] };
+    const answer = await refused(() => push('xporter', JSON.stringify(page), 'application/json'));
+    expect(answer).toMatchObject({ status: 422, codes: ['invalid-pagination'] });
   });
 });
 

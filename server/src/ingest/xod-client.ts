@@ -7,6 +7,7 @@
  * never goes null, `<Set>_deleted` + `__changedRows__` in changesets, and errors that may arrive as
  * HTTP 200 with an `ExceptionMessage`.
  */
+import { readPagination, type Pagination } from './xporter/pagination.ts';
 
 export interface XodConfig {
   /** e.g. https://xporter.groupcall.com */
@@ -194,11 +195,6 @@ function agreedNextChangedRows(entries: readonly JsonObject[]): string | null {
 // ---------------------------------------------------------------------------------------------
 // Paging
 
-interface Pagination {
-  pageNumber: number;
-  pageCount: number;
-}
-
 /** Pulls every page of one endpoint into `payload`; returns its last `__changedRows__` entry. */
 async function pullEndpoint(
   ctx: PullContext,
@@ -217,7 +213,7 @@ async function pullEndpoint(
     if (!collected.ok) return collected;
     changedRowsEntry = readChangedRows(body.value) ?? changedRowsEntry;
 
-    const pagination = readPagination(body.value, spec.endpoint, where);
+    const pagination = pageInfo(body.value, spec.endpoint, where);
     if (!pagination.ok) return pagination;
     // No block at all means XoD sent everything in one response (the recorded changeset does this).
     if (pagination.value === null) {
@@ -267,22 +263,10 @@ function pageUrl(ctx: PullContext, spec: EndpointSpec, page: number): string {
   return `${base}${path}?${query.toString()}`;
 }
 
-/** `__pagination__` is a one-element array in every sample; a bare object is accepted too. */
-function readPagination(body: JsonObject, endpoint: string, where: string): Outcome<Pagination | null> {
-  const raw = body['__pagination__'];
-  if (raw === undefined || raw === null) return { ok: true, value: null };
-  const block: unknown = Array.isArray(raw) ? raw[0] : raw;
-  if (!isJsonObject(block)) return fail(invalidResponse(endpoint, where, 'unreadable page information'));
-  const pageNumber = block['PageNumber'];
-  const pageCount = block['PageCount'];
-  if (!isCount(pageNumber) || !isCount(pageCount)) {
-    return fail(invalidResponse(endpoint, where, 'page information without a PageNumber and PageCount'));
-  }
-  return { ok: true, value: { pageNumber, pageCount } };
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+/** This page's `__pagination__` block, read by the one strict reader the push route uses too. */
+function pageInfo(body: JsonObject, endpoint: string, where: string): Outcome<Pagination | null> {
+  const read = readPagination(body['__pagination__']);
+  return read.ok ? { ok: true, value: read.value } : fail(invalidResponse(endpoint, where, read.problem));
 }
 
 function readChangedRows(body: JsonObject): JsonObject | null {

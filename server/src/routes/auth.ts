@@ -20,7 +20,7 @@ import { normaliseCode, tokenHash } from '../auth/tokens.ts';
 import { beginTotp, enableTotp, useRecoveryCode, useTotp } from '../auth/totp.ts';
 import { setPassword, userByEmail, userById, type UserRow } from '../auth/users.ts';
 import { QueueFullError } from '../auth/work-queue.ts';
-import { clientAddress, limitGroup } from '../http/client-address.ts';
+import { clientAddress, limitGroup, type ProxyTrust } from '../http/client-address.ts';
 import type { AppEnv, IdentityContext } from '../http/env.ts';
 import { guard } from '../http/guard.ts';
 
@@ -38,14 +38,14 @@ interface LimitKeys {
   readonly address: string;
 }
 
-function limitKeys(c: Context, subject: string, trustedProxies: number): LimitKeys {
+function limitKeys(c: Context, subject: string, proxies: ProxyTrust): LimitKeys {
   let peer: string | undefined;
   try {
     peer = getConnInfo(c).remote.address;
   } catch {
     // app.request in tests has no socket
   }
-  const address = limitGroup(clientAddress(peer, c.req.header('x-forwarded-for'), trustedProxies));
+  const address = limitGroup(clientAddress(peer, c.req.header('x-forwarded-for'), proxies));
   return { account: subject, accountAtAddress: `${subject}@${address}`, address: `address:${address}` };
 }
 
@@ -102,6 +102,13 @@ export function authRoutes(identity: IdentityContext) {
     return tooMany(c, wait);
   }
 
+  /** Not a wrong guess after all (nothing was checked, or only the password was, and it was right). */
+  function refund(keys: LimitKeys): void {
+    limits.accountAtAddress.refund(keys.accountAtAddress);
+    limits.account.refund(keys.account);
+    limits.address.refund(keys.address);
+  }
+
   /** The attempt was right: the account's slate is wiped and the address gets its attempt back. */
   function succeeded(keys: LimitKeys): void {
     limits.account.succeed(keys.account);
@@ -133,7 +140,7 @@ export function authRoutes(identity: IdentityContext) {
       if (!parsed.success)
         return c.json({ error: 'invalid-request', message: 'Give your email and password.' }, 400);
       const { email, password, totp } = parsed.data;
-      const keys = limitKeys(c, `account:${email.toLowerCase()}`, identity.trustedProxies);
+      const keys = limitKeys(c, `account:${email.toLowerCase()}`, identity.proxies);
       const refused = admit(c, keys);
       if (refused) return refused;
       const user = userByEmail(db, email);
@@ -143,9 +150,7 @@ export function authRoutes(identity: IdentityContext) {
       } catch (error) {
         // Not a wrong password: the attempt is given back, and the person is told to try shortly.
         if (error instanceof QueueFullError) {
-          limits.address.refund(keys.address);
-          limits.account.refund(keys.account);
-          limits.accountAtAddress.refund(keys.accountAtAddress);
+          refund(keys);
           return busy(c);
         }
         throw error;
@@ -186,13 +191,17 @@ export function authRoutes(identity: IdentityContext) {
       }
       if (user.totpEnabled) {
         if (!totp) {
-          // The password was right; asking for the code is not a failed attempt.
-          succeeded(keys);
+          // The password was right; asking for the code is not a failed attempt. Only this one
+          // attempt is given back: earlier wrong guesses still count.
+          refund(keys);
           return c.json(
             { error: 'totp-required', message: 'Enter the code from your authenticator app.' },
             401,
           );
         }
+        // Whoever has the password guesses codes under the authenticator limit, by account.
+        const waiting = admitSecondFactor(c, user);
+        if (waiting) return waiting;
         if (!useTotp(db, identity.keys, user, totp, now) && !useRecoveryCode(db, user, totp, now)) {
           audit(
             db,
@@ -212,6 +221,7 @@ export function authRoutes(identity: IdentityContext) {
             401,
           );
         }
+        limits.secondFactor.succeed(`totp:user:${user.id}`);
       }
       succeeded(keys);
       // A new session id at every sign-in: any id planted before it is worthless.
@@ -242,11 +252,7 @@ export function authRoutes(identity: IdentityContext) {
           { error: 'invalid-request', message: 'Give the activation code and a new password.' },
           400,
         );
-      const keys = limitKeys(
-        c,
-        `code:${tokenHash(normaliseCode(parsed.data.code))}`,
-        identity.trustedProxies,
-      );
+      const keys = limitKeys(c, `code:${tokenHash(normaliseCode(parsed.data.code))}`, identity.proxies);
       const refused = admit(c, keys);
       if (refused) return refused;
       const invalidCode = () => {
@@ -272,9 +278,7 @@ export function authRoutes(identity: IdentityContext) {
         passwordHash = await hashPassword(parsed.data.password);
       } catch (error) {
         if (error instanceof QueueFullError) {
-          limits.address.refund(keys.address);
-          limits.accountAtAddress.refund(keys.accountAtAddress);
-          limits.account.refund(keys.account);
+          refund(keys);
           return busy(c);
         }
         throw error;
@@ -350,6 +354,7 @@ export function authRoutes(identity: IdentityContext) {
             403,
           );
         }
+        limits.secondFactor.succeed(`totp:user:${user.id}`);
       }
       audit(
         db,

@@ -10,8 +10,12 @@ export function deepHealth(db: Db): { status: 'ok' | 'degraded'; database: strin
   return { status: integrity === 'ok' ? 'ok' : 'degraded', database: integrity, schemaVersion };
 }
 
+/** The deep check reads the whole file: run at most once a minute, whoever asks how often. */
+const DEEP_CHECK_EVERY_MS = 60_000;
+
 export function healthRoutes(identity: IdentityContext) {
-  const { db, metrics } = identity;
+  const { db, metrics, clock } = identity;
+  let lastDeep: { at: number; report: ReturnType<typeof deepHealth> } | null = null;
   return (
     new Hono<AppEnv>()
       // Public and cheap: one prepared read of the header, which proves the file opens and answers.
@@ -20,8 +24,14 @@ export function healthRoutes(identity: IdentityContext) {
         return c.json({ status: 'ok', schemaVersion });
       })
       .get('/deep', guard(identity, 'GET /api/health/deep'), (c) => {
-        const report = deepHealth(db);
-        return c.json({ ...report, counters: metrics.snapshot() }, report.status === 'ok' ? 200 : 503);
+        const now = clock().getTime();
+        if (lastDeep === null || now - lastDeep.at >= DEEP_CHECK_EVERY_MS)
+          lastDeep = { at: now, report: deepHealth(db) };
+        const { report, at } = lastDeep;
+        return c.json(
+          { ...report, checkedAt: new Date(at).toISOString(), counters: metrics.snapshot() },
+          report.status === 'ok' ? 200 : 503,
+        );
       })
   );
 }

@@ -6,7 +6,7 @@ import { createSchool } from '../db/school-store.ts';
 import { keyringFor } from '../db/server-keys.ts';
 import { listConnections, saveConnection } from '../ingest/xod-pull.ts';
 import { tempDatabase } from '../test-support.ts';
-import { resealSecrets, sealAtRest } from './at-rest.ts';
+import { resealSecrets, sealAtRest, ServerKeyMismatchError } from './at-rest.ts';
 import { keyringOf } from './keyring.ts';
 
 const NOW = new Date('2026-11-10T10:00:00Z');
@@ -44,12 +44,18 @@ describe('sealing at rest on start', () => {
       ok: false,
       problem: 'was never sealed with the server key',
     });
-    expect(sealAtRest(temp.db)).toEqual({ secretsSealed: 1, audit: { ok: true, sealed: 3 } });
+    expect(sealAtRest(temp.db, { keyCreated: true }, NOW)).toEqual({
+      secretsSealed: 1,
+      audit: { ok: true, sealed: 3 },
+    });
     expect(verifyAudit(temp.db)).toEqual({ ok: true, rows: 3 });
     expect(listConnections(temp.db)[0]?.secret).toBe('plain secret');
     const raw = temp.db.prepare('SELECT secret FROM xod_connections').get() as { secret: string };
     expect(raw.secret).toMatch(/^sealed:v1:/);
-    expect(sealAtRest(temp.db)).toEqual({ secretsSealed: 0, audit: { ok: true, sealed: 0 } });
+    expect(sealAtRest(temp.db, { keyCreated: false }, NOW)).toEqual({
+      secretsSealed: 0,
+      audit: { ok: true, sealed: 0 },
+    });
   });
 
   it('leaves a broken legacy chain as it is, so the break is still reported', () => {
@@ -58,8 +64,50 @@ describe('sealing at rest on start', () => {
     writeLegacyRows(temp.db, 3);
     temp.db.exec('DROP TRIGGER audit_log_no_update;');
     temp.db.prepare("UPDATE audit_log SET object = 'edited' WHERE id = 2").run();
-    expect(sealAtRest(temp.db).audit).toMatchObject({ ok: false, rowId: 2 });
+    expect(sealAtRest(temp.db, { keyCreated: true }, NOW).audit).toMatchObject({ ok: false, rowId: 2 });
     expect(verifyAudit(temp.db)).toMatchObject({ ok: false, rowId: 1 });
+  });
+});
+
+describe('sealing happens only in the start that made the key', () => {
+  it('so rows made to look unsealed later are reported, never re-sealed', () => {
+    const temp = tempDatabase();
+    cleanup = temp.cleanup;
+    sealAtRest(temp.db, { keyCreated: true }, NOW);
+    audit(temp.db, { actor: 'cli', action: 'real', object: 'x' }, NOW);
+    audit(temp.db, { actor: 'cli', action: 'real', object: 'y' }, NOW);
+    // Whoever can write the data folder rewrites the log as a plain chain, as an old release wrote it.
+    temp.db.exec('DROP TRIGGER audit_log_no_update;');
+    let prev = '0'.repeat(64);
+    for (const row of temp.db.prepare('SELECT id, at FROM audit_log ORDER BY id').all() as {
+      id: number;
+      at: string;
+    }[]) {
+      const text = JSON.stringify([prev, row.at, 'cli', 'forged', 'x', {}]);
+      const hash = createHash('sha256').update(text).digest('hex');
+      temp.db
+        .prepare(
+          "UPDATE audit_log SET action = 'forged', object = 'x', detail = '{}', prev_hash = ?, hash = ?, key_id = NULL WHERE id = ?",
+        )
+        .run(prev, hash, row.id);
+      prev = hash;
+    }
+    temp.db.exec('DELETE FROM server_keys;');
+    expect(sealAtRest(temp.db, { keyCreated: false }, NOW).audit).toEqual({ ok: true, sealed: 0 });
+    expect(verifyAudit(temp.db)).toMatchObject({
+      ok: false,
+      problem: 'was never sealed with the server key',
+    });
+  });
+
+  it('refuses a key that is not the one the database was sealed with', () => {
+    const temp = tempDatabase();
+    cleanup = temp.cleanup;
+    sealAtRest(temp.db, { keyCreated: true }, NOW);
+    temp.db.close();
+    const other = openDatabase(temp.dataDir, keyringOf([{ id: 'k1', key: Buffer.alloc(32, 9) }]));
+    expect(() => sealAtRest(other, { keyCreated: false }, NOW)).toThrow(ServerKeyMismatchError);
+    other.close();
   });
 });
 

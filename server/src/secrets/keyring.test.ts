@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describe('the server key file', () => {
     const path = join(temp(), 'key.json');
     const { keyring } = loadOrCreateKeyring(path, temp(), NOW);
     const old = seal(keyring, 'the secret', 'purpose:1');
-    const next = addKey(path, keyring, NOW);
+    const next = addKey(path, NOW);
     expect(next.current.id).toBe('k2');
     const reread = readKeyFile(path);
     expect(unseal(reread, old, 'purpose:1')).toBe('the secret');
@@ -68,5 +68,37 @@ describe('sealed secrets', () => {
       SealedSecretError,
     );
     expect(() => unseal(keyring, 'JBSWY3DPEHPK3PXP', 'users.totp_secret:1')).toThrow(/not sealed/);
+  });
+});
+
+describe('the server database and its key', () => {
+  it('will not start with a missing key file once the database was sealed, nor make a new key', async () => {
+    const { openServerDatabase } = await import('./startup.ts');
+    const dataDir = temp();
+    const keyFile = join(temp(), 'key.json');
+    const said: string[] = [];
+    const db = openServerDatabase(dataDir, keyFile, NOW, (line) => said.push(line));
+    expect(said[0]).toContain('Created a new server key');
+    db.close();
+    rmSync(keyFile);
+    expect(() => openServerDatabase(dataDir, keyFile, NOW, () => undefined)).toThrow(
+      /is missing.*sealed with key k1/,
+    );
+    expect(existsSync(keyFile)).toBe(false);
+  });
+
+  it('finds a key added by key-rotate while the server runs', () => {
+    const path = join(temp(), 'key.json');
+    const { keyring } = loadOrCreateKeyring(path, temp(), NOW);
+    const added = addKey(path, NOW);
+    expect(keyring.byId('k2')?.equals(added.byId('k2') ?? Buffer.alloc(0))).toBe(true);
+    expect(keyring.current.id).toBe('k2');
+  });
+
+  it('refuses a key file others can read', () => {
+    const path = join(temp(), 'key.json');
+    loadOrCreateKeyring(path, temp(), NOW);
+    chmodSync(path, 0o644);
+    expect(() => readKeyFile(path)).toThrow(/chmod 600/);
   });
 });

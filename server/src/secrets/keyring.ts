@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import {
-  chmodSync,
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readFileSync,
   realpathSync,
   renameSync,
-  writeFileSync,
+  rmSync,
+  statSync,
+  writeSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 
 /*
@@ -26,6 +29,7 @@ export interface ServerKey {
 }
 
 export interface Keyring {
+  /** The key new seals and audit rows use: the newest. */
   readonly current: ServerKey;
   byId(id: string): Buffer | undefined;
   readonly all: readonly ServerKey[];
@@ -56,6 +60,42 @@ export function ephemeralKeyring(): Keyring {
   return keyringOf([{ id: 'k1', key: randomBytes(32) }]);
 }
 
+/**
+ * The keyring in a file, read again when a key id it does not know turns up: `key-rotate` run
+ * beside a running server adds a key that the server then finds (and uses from then on).
+ */
+class FileKeyring implements Keyring {
+  #ring: Keyring;
+  #lastReload = 0;
+
+  constructor(
+    readonly path: string,
+    ring: Keyring,
+  ) {
+    this.#ring = ring;
+  }
+
+  get current(): ServerKey {
+    return this.#ring.current;
+  }
+
+  get all(): readonly ServerKey[] {
+    return this.#ring.all;
+  }
+
+  byId(id: string): Buffer | undefined {
+    const known = this.#ring.byId(id);
+    if (known || Date.now() - this.#lastReload < 1000) return known;
+    this.#lastReload = Date.now();
+    try {
+      this.#ring = readKeyFile(this.path);
+    } catch {
+      // The file being replaced this instant, or gone: keep what we have.
+    }
+    return this.#ring.byId(id);
+  }
+}
+
 /** SECRET_KEY_FILE, or a file in the user's config folder (never in the data folder). */
 export function keyFilePath(env: NodeJS.ProcessEnv): string {
   if (env.SECRET_KEY_FILE) return resolve(env.INIT_CWD ?? process.cwd(), env.SECRET_KEY_FILE);
@@ -81,8 +121,16 @@ export interface LoadedKeyring {
   readonly created: string | null;
 }
 
-/** Read the key file, creating it (mode 600) on first start. Refuses one inside the data folder. */
-export function loadOrCreateKeyring(path: string, dataDir: string, now: Date): LoadedKeyring {
+/**
+ * Read the key file, or create it (mode 600, refusing to overwrite one made meanwhile) when
+ * `mayCreate`. Refuses a key file inside the data folder.
+ */
+export function loadOrCreateKeyring(
+  path: string,
+  dataDir: string,
+  now: Date,
+  mayCreate: (path: string) => void = () => undefined,
+): LoadedKeyring {
   if (isInside(path, dataDir)) {
     throw new KeyFileError(
       `SECRET_KEY_FILE (${path}) is inside the data folder (${dataDir}). Keep the server key elsewhere, ` +
@@ -90,23 +138,37 @@ export function loadOrCreateKeyring(path: string, dataDir: string, now: Date): L
     );
   }
   if (!existsSync(path)) {
-    const first: ServerKey = { id: 'k1', key: randomBytes(32) };
-    writeKeyFile(path, [first], now);
+    // Throws when a key must already exist (the database was sealed with one).
+    mayCreate(path);
+    const first: ServerKey = { id: 'k1', key: randomBytes(32), createdAt: now.toISOString() };
+    try {
+      writeKeyFile(path, [first], now, { exclusive: true });
+    } catch (error) {
+      // Another process (the CLI, a second start) made it first: use theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      return { keyring: new FileKeyring(path, readKeyFile(path)), created: null };
+    }
     return {
-      keyring: keyringOf([first]),
+      keyring: new FileKeyring(path, keyringOf([first])),
       created:
         `Created a new server key in ${path}. Back it up apart from the data folder: without it the ` +
         'authenticator and Xporter secrets cannot be read and the audit log cannot be verified.',
     };
   }
-  return { keyring: readKeyFile(path), created: null };
+  return { keyring: new FileKeyring(path, readKeyFile(path)), created: null };
 }
 
 export function readKeyFile(path: string): Keyring {
   let text: unknown;
   try {
+    const mode = statSync(path).mode;
+    if ((mode & 0o077) !== 0)
+      throw new KeyFileError(
+        `The server key file ${path} can be read by other users (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${path}`,
+      );
     text = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
+    if (error instanceof KeyFileError) throw error;
     throw new KeyFileError(
       `The server key file ${path} cannot be read (${error instanceof Error ? error.message : String(error)}).`,
     );
@@ -125,14 +187,20 @@ export function readKeyFile(path: string): Keyring {
 }
 
 /** Add a new key, newest last, and write the file anew (whole, then renamed over the old one). */
-export function addKey(path: string, keyring: Keyring, now: Date): Keyring {
-  const next = Number(keyring.current.id.slice(1)) + 1;
-  const keys = [...keyring.all, { id: `k${next}`, key: randomBytes(32) }];
-  writeKeyFile(path, keys, now);
-  return keyringOf(keys);
+export function addKey(path: string, now: Date): Keyring {
+  const latest = readKeyFile(path);
+  const next = Math.max(...latest.all.map((each) => Number(each.id.slice(1)))) + 1;
+  const keys = [...latest.all, { id: `k${next}`, key: randomBytes(32), createdAt: now.toISOString() }];
+  writeKeyFile(path, keys, now, { exclusive: false });
+  return new FileKeyring(path, keyringOf(keys));
 }
 
-function writeKeyFile(path: string, keys: readonly ServerKey[], now: Date): void {
+function writeKeyFile(
+  path: string,
+  keys: readonly ServerKey[],
+  now: Date,
+  { exclusive }: { exclusive: boolean },
+): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const file: KeyFile = {
     version: 1,
@@ -142,8 +210,21 @@ function writeKeyFile(path: string, keys: readonly ServerKey[], now: Date): void
       key: each.key.toString('base64'),
     })),
   };
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, path);
+  const text = `${JSON.stringify(file, null, 2)}\n`;
+  // Written whole under a name no one else can have claimed ('wx' follows no symlink), then renamed.
+  const target = exclusive ? path : `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(target, 'wx', 0o600);
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  if (!exclusive) {
+    try {
+      renameSync(target, path);
+    } catch (error) {
+      rmSync(target, { force: true });
+      throw error;
+    }
+  }
 }

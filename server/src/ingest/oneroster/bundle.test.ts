@@ -1,5 +1,6 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { buildZip, honestEntry } from '../../../test/zip-builder.ts';
 import { readOneRosterBundle } from './bundle.ts';
 import { parseOneRoster } from './parse.ts';
 import { loadSample, SAMPLES, TODAY } from './test-support.ts';
@@ -141,5 +142,15 @@ describe('readOneRosterBundle', () => {
     const result = await readOneRosterBundle({ zip: damaged });
     expect(result).toMatchObject({ ok: false, errors: [{ where: 'users.csv', code: 'zip-damaged' }] });
     expect(result.ok ? '' : result.errors[0]?.message).toContain('CRC-32');
+  });
+
+  it('refuses a zip holding one file twice under the very same name', async () => {
+    // Built by hand so both entries carry the same path.
+    const twice = buildZip([
+      honestEntry('users.csv', 'sourcedId\r\n1'),
+      honestEntry('users.csv', 'sourcedId\r\n2'),
+    ]);
+    const result = await readOneRosterBundle({ zip: new Uint8Array(twice) });
+    expect(result).toMatchObject({ ok: false, errors: [{ where: 'users.csv', code: 'duplicate-file' }] });
   });
 });

@@ -75,6 +75,17 @@ function refuseZip(problem: ZipProblem, limits: BundleLimits): BundleResult {
       );
     case 'unreadable':
       return refuse('zip-unreadable', 'The file is not a zip archive that can be read.');
+    case 'duplicate':
+      return {
+        ok: false,
+        errors: [
+          {
+            where: baseName(problem.entry),
+            code: 'duplicate-file',
+            message: `The zip holds ${problem.entry} twice; export the bundle again.`,
+          },
+        ],
+      };
     case 'damaged':
       return {
         ok: false,

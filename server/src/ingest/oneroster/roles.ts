@@ -29,7 +29,7 @@ const ROLES_12 = [
 ] as const;
 const ROLE_TYPES = ['primary', 'secondary'] as const;
 /** In the order that names a contact's relationship when they hold more than one. */
-const CONTACT_ROLES = ['parent', 'guardian', 'relative'] as const;
+export const CONTACT_ROLES = ['parent', 'guardian', 'relative'] as const;
 export type ContactRole = (typeof CONTACT_ROLES)[number];
 
 /** What a user is to this server. A teacher may also be a guardian (a 1.2 secondary role). */

@@ -1,11 +1,14 @@
 import type { Context } from './context.ts';
+import { CONTACT_ROLES } from './roles.ts';
 import type { Row, Table } from './table.ts';
 import { listValue } from './values.ts';
 
 /*
  * A trust (multi-academy) export lists several schools in one bundle. The school this server is
- * importing is the org whose identifier is its DfE number; only the rows that belong to it are
- * read: its classes and enrollments, the people who hold a role there, and their contacts.
+ * importing is the org whose identifier is its DfE number. Read from it: its classes and
+ * enrollments; the people who hold a role there, with their roles there (and at the trust, not at
+ * other schools); and the contacts of its pupils, as contacts only, wherever else they work or
+ * study. Nobody comes in as a pupil or staff of ours for a role held at another school.
  */
 
 export interface BundleTables {
@@ -17,8 +20,10 @@ export interface BundleTables {
 }
 
 const isSchoolOrg = (row: Row): boolean => !row.deleted && row.value('type').toLowerCase() === 'school';
+const isContactRole = (role: string): boolean =>
+  CONTACT_ROLES.some((contact) => contact === role.toLowerCase());
 
-/** The org id of the school with DfE number `estab`, when the bundle lists more than one school. */
+/** The org of the school with DfE number `estab`, when the bundle lists more than one school. */
 export function chosenSchoolOrg(orgs: Table | null, estab: string | null): Row | null {
   if (orgs === null || estab === null) return null;
   const schools = orgs.rows.filter(isSchoolOrg);
@@ -33,22 +38,36 @@ export function scopeToSchool(ctx: Context, tables: BundleTables, estab: string 
   const otherSchools = new Set(
     tables.orgs.rows.filter((row) => isSchoolOrg(row) && row.id !== orgId).map((row) => row.id),
   );
-  // Who holds a role at the school: users.orgSourcedIds in 1.1, roles.csv rows in 1.2.
+  // Who holds a role here, who studies here, and who may be a contact at all.
   const members = new Set<string>();
+  const ourPupils = new Set<string>();
+  const contactsAnywhere = new Set<string>();
   if (ctx.version === '1.1') {
-    for (const row of tables.users.rows)
-      if (listValue(row, 'orgSourcedIds').includes(orgId)) members.add(row.id);
+    for (const row of tables.users.rows) {
+      const role = row.value('role').toLowerCase();
+      if (isContactRole(role)) contactsAnywhere.add(row.id);
+      if (!listValue(row, 'orgSourcedIds').includes(orgId)) continue;
+      members.add(row.id);
+      if (role === 'student') ourPupils.add(row.id);
+    }
   } else if (tables.roles) {
-    for (const row of tables.roles.rows)
-      if (row.value('orgSourcedId') === orgId) members.add(row.value('userSourcedId'));
+    for (const row of tables.roles.rows) {
+      const user = row.value('userSourcedId');
+      const role = row.value('role').toLowerCase();
+      if (isContactRole(role)) contactsAnywhere.add(user);
+      if (row.value('orgSourcedId') !== orgId) continue;
+      members.add(user);
+      if (role === 'student') ourPupils.add(user);
+    }
   }
-  // Their contacts come too, named from either side of the link, wherever else they hold roles.
-  const kept = new Set(members);
+  // Contacts of our pupils, named on either side of the link.
+  const contacts = new Set<string>();
   for (const row of tables.users.rows) {
-    const agents = listValue(row, 'agentSourcedIds');
-    if (members.has(row.id)) for (const agent of agents) kept.add(agent);
-    else if (agents.some((agent) => members.has(agent))) kept.add(row.id);
+    if (ourPupils.has(row.id)) for (const agent of listValue(row, 'agentSourcedIds')) contacts.add(agent);
+    else if (listValue(row, 'agentSourcedIds').some((agent) => ourPupils.has(agent))) contacts.add(row.id);
   }
+  const contactsOnly = new Set([...contacts].filter((id) => !members.has(id) && contactsAnywhere.has(id)));
+  const kept = (id: string): boolean => members.has(id) || contactsOnly.has(id);
   const onlyRows = (table: Table | null, keep: (row: Row) => boolean): Table | null =>
     table === null ? null : { ...table, rows: table.rows.filter(keep) };
   ctx.issues.warn(
@@ -58,13 +77,18 @@ export function scopeToSchool(ctx: Context, tables: BundleTables, estab: string 
   );
   return {
     orgs: tables.orgs,
-    users: { ...tables.users, rows: tables.users.rows.filter((row) => kept.has(row.id)) },
-    roles: onlyRows(
-      tables.roles,
-      (row) =>
-        kept.has(row.value('userSourcedId')) &&
-        (!otherSchools.has(row.value('orgSourcedId')) || !members.has(row.value('userSourcedId'))),
-    ),
+    users: {
+      ...tables.users,
+      rows: tables.users.rows.filter(
+        (row) =>
+          kept(row.id) && (ctx.version === '1.2' || members.has(row.id) || isContactRole(row.value('role'))),
+      ),
+    },
+    roles: onlyRows(tables.roles, (row) => {
+      const user = row.value('userSourcedId');
+      if (members.has(user)) return !otherSchools.has(row.value('orgSourcedId'));
+      return contactsOnly.has(user) && isContactRole(row.value('role'));
+    }),
     classes: onlyRows(tables.classes, (row) => row.value('schoolSourcedId') === orgId),
     enrollments: onlyRows(tables.enrollments, (row) => row.value('schoolSourcedId') === orgId),
   };

@@ -18,6 +18,7 @@ export type ZipProblem =
   | { readonly kind: 'too-many-files' }
   | { readonly kind: 'too-large' }
   | { readonly kind: 'unreadable'; readonly detail: string }
+  | { readonly kind: 'duplicate'; readonly entry: string }
   | { readonly kind: 'damaged'; readonly entry: string; readonly detail: string };
 
 export type ZipRead =
@@ -62,6 +63,8 @@ export async function readZipEntries(
       const entry = await nextEntry(archive);
       if (entry === null) break;
       if (entry.fileName.endsWith('/') || !wanted(entry.fileName)) continue;
+      // Two entries with one name: which one a reader takes differs between tools, so neither is.
+      if (entries.has(entry.fileName)) throw new Stop({ kind: 'duplicate', entry: entry.fileName });
       // An honest bomb says so up front: refuse it before inflating a byte.
       if (entry.uncompressedSize > budget.left) throw new Stop({ kind: 'too-large' });
       entries.set(entry.fileName, await inflateEntry(archive, entry, budget));

@@ -55,6 +55,31 @@ describe('the ingest worker', () => {
     );
     expect(replies.map((reply) => reply.status)).toEqual([200, 200, 503, 503]);
     expect(replies[2]?.body).toMatchObject({ error: 'busy' });
+    // Refused for being busy is still a refusal sync health should see.
+    expect(runs('rejected')).toBe(2);
+  });
+
+  it('gives up a feed that takes too long, records it, and reads the next with a fresh worker', async () => {
+    temp = tempDatabase();
+    const school = createSchool(temp.db, { name: 'Brookfield Primary School', estab: '8012000' }, NOW);
+    worker = new FeedWorker({ jobTimeoutMs: 300 });
+    const slow = new Uint8Array(zipOf(oneRosterBundle({ pupils: 50_000, estab: '8012000' })));
+    const reply = await worker.run(temp.db, { kind: 'oneroster-zip', schoolId: school.id, body: slow }, NOW);
+    expect(reply).toMatchObject({ status: 500, body: { error: 'feed-failed' } });
+    expect(String(reply.body.message)).toContain('took too long');
+    expect(runs('rejected')).toBe(1);
+    expect(loadRoster(temp.db, school).pupils).toHaveLength(0);
+    const patient = new FeedWorker();
+    try {
+      const next = await patient.run(
+        temp.db,
+        { kind: 'xporter', schoolId: school.id, body: json(demoFeed().payload) },
+        NOW,
+      );
+      expect(next.status).toBe(200);
+    } finally {
+      await patient.stop();
+    }
   });
 
   it('pulls from Xporter on Demand over real HTTP, off the request thread', async () => {

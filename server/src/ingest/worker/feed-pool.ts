@@ -22,9 +22,18 @@ export interface FeedWorkerOptions {
   readonly idleMs: number;
   /** The worker's heap ceiling. */
   readonly maxHeapMb: number;
+  /** A feed still being read after this long is given up (the worker is stopped and replaced). */
+  readonly jobTimeoutMs: number;
 }
 
-const DEFAULTS: FeedWorkerOptions = { maxWaiting: 8, idleMs: 60_000, maxHeapMb: 1536 };
+const DEFAULTS: FeedWorkerOptions = {
+  maxWaiting: 8,
+  idleMs: 60_000,
+  maxHeapMb: 1536,
+  jobTimeoutMs: 10 * 60_000,
+};
+
+class JobTimeout extends Error {}
 
 /** Loads the worker's TypeScript through tsx, whether the server runs under tsx or a test runner. */
 function bootCode(): string {
@@ -59,15 +68,22 @@ export class FeedWorker {
     // An in-memory database cannot be opened from another thread: read it here (tests only).
     if (db.memory) return runFeedJob(db, job, now);
     if (this.#queued > this.#options.maxWaiting) {
-      return Promise.resolve({
-        status: 503,
-        body: { error: 'busy', message: 'Other feeds are being read; send this one again in a minute.' },
-      });
+      const message = 'Other feeds are being read; send this one again in a minute. Nothing was changed.';
+      const runId = recordRefusal(
+        db,
+        job.schoolId,
+        sourceOf(job),
+        [{ where: '', code: 'busy', message }],
+        now,
+        0,
+      );
+      return Promise.resolve({ status: 503, body: { error: 'busy', runId, message } });
     }
     this.#queued++;
     const result = this.#tail.then(() => this.#dispatch(db, job, now));
     this.#tail = result.catch(() => undefined);
     return result
+      .then((reply) => recorded(db, job, now, reply))
       .catch((error: unknown) => failed(db, job, now, error))
       .finally(() => {
         this.#queued--;
@@ -99,7 +115,21 @@ export class FeedWorker {
         ? [body.buffer]
         : [];
     return new Promise<FeedReply>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      // A feed that never finishes must not hold every other school's feeds behind it.
+      const deadline = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new JobTimeout(`the feed took longer than ${this.#options.jobTimeoutMs} ms`));
+        if (this.#worker === worker) this.#worker = null;
+        void worker.terminate();
+      }, this.#options.jobTimeoutMs);
+      deadline.unref();
+      const settle =
+        <T>(finish: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(deadline);
+          finish(value);
+        };
+      this.#pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
       worker.postMessage(message, transfer);
     });
   }
@@ -141,16 +171,34 @@ export class FeedWorker {
   }
 }
 
-/** The worker died under the feed (out of memory, most likely): refused, recorded, the server fine. */
+/** A reply of the worker's own failure (it caught an error) is recorded here, as every refusal is. */
+function recorded(db: Db, job: FeedJob, now: Date, reply: FeedReply): FeedReply {
+  if (reply.status !== 500 || reply.body.runId !== undefined) return reply;
+  const message = String(reply.body.message);
+  const runId = recordRefusal(
+    db,
+    job.schoolId,
+    sourceOf(job),
+    [{ where: '', code: 'feed-failed', message }],
+    now,
+    0,
+  );
+  return { status: 500, body: { ...reply.body, runId } };
+}
+
+/** The worker died under the feed (out of memory, most likely) or ran out of time: refused, recorded. */
 function failed(db: Db, job: FeedJob, now: Date, error: unknown): FeedReply {
   const out =
     error instanceof Error &&
     /ERR_WORKER_OUT_OF_MEMORY|out of memory/i.test(
       `${String((error as { code?: string }).code)} ${error.message}`,
     );
-  const message = out
-    ? 'This feed needs more memory to read than the server allows; nothing was changed. Send it in smaller parts, or as a changeset.'
-    : 'The server could not process this feed; nothing was changed. The error has been logged.';
+  const message =
+    error instanceof JobTimeout
+      ? 'Reading this feed took too long, so it was stopped; nothing was changed. The error has been logged.'
+      : out
+        ? 'This feed needs more memory to read than the server allows; nothing was changed. Send it in smaller parts, or as a changeset.'
+        : 'The server could not process this feed; nothing was changed. The error has been logged.';
   console.error(error);
   const runId = recordRefusal(
     db,

@@ -17,6 +17,7 @@ import {
 } from '../types.ts';
 import { readDeleted } from './deleted.ts';
 import { IssueList, pointer, zodIssues } from './issues.ts';
+import { readPagination } from './pagination.ts';
 import {
   DATASETS,
   type ContactRecord,
@@ -55,12 +56,24 @@ export function parseXporter(body: unknown): ParseResult {
   // XoD's own documentation names the link dataset both ways.
   if (input.StudentContacts === undefined && input.StudentContact !== undefined)
     input.StudentContacts = input.StudentContact;
-  const page = pageOf(input.__pagination__);
+  const paging = readPagination(input.__pagination__);
+  if (!paging.ok)
+    return {
+      ok: false,
+      errors: [
+        {
+          where: pointer('__pagination__'),
+          code: 'invalid-pagination',
+          message: `The __pagination__ block is not readable (${paging.problem}), so it cannot be told whether this is the whole answer. Nothing was changed.`,
+        },
+      ],
+    };
+  const page = paging.value;
   // Pages gathered into one push keep the first page's block; RowCount then says they are all here.
   const isWhole =
     page === null ||
-    page.count <= 1 ||
-    (page.rows !== null && Array.isArray(input.Students) && input.Students.length === page.rows);
+    page.pageCount <= 1 ||
+    (page.rowCount !== null && Array.isArray(input.Students) && input.Students.length === page.rowCount);
   if (page !== null && !isWhole) {
     return {
       ok: false,
@@ -68,7 +81,7 @@ export function parseXporter(body: unknown): ParseResult {
         {
           where: pointer('__pagination__'),
           code: 'partial-page',
-          message: `This is page ${page.number} of ${page.count} of an Xporter answer, and a page is not a snapshot: applied alone it would mark everyone on the other pages as left. Gather all ${page.count} pages into one push. Nothing was changed.`,
+          message: `This is page ${page.pageNumber} of ${page.pageCount} of an Xporter answer, and a page is not a snapshot: applied alone it would mark everyone on the other pages as left. Gather all ${page.pageCount} pages into one push. Nothing was changed.`,
         },
       ],
     };
@@ -362,21 +375,4 @@ function toStaff(record: StaffRecord): MisStaff {
     email: blankToNull(record.WorkEmail),
     leavingDate: record.EmploymentEnd ?? null,
   };
-}
-
-interface Page {
-  readonly number: number;
-  readonly count: number;
-  /** Rows in the whole answer, across its pages, when XoD says. */
-  readonly rows: number | null;
-}
-
-/** `__pagination__` as XoD writes it: a one-element list (or a bare object) with PageNumber and PageCount. */
-function pageOf(raw: unknown): Page | null {
-  const block: unknown = Array.isArray(raw) ? raw[0] : raw;
-  if (typeof block !== 'object' || block === null) return null;
-  const { PageNumber: number, PageCount: count, RowCount: rows } = block as Record<string, unknown>;
-  return typeof count === 'number' && Number.isFinite(count)
-    ? { number: typeof number === 'number' ? number : 1, count, rows: typeof rows === 'number' ? rows : null }
-    : null;
 }
