@@ -62,6 +62,20 @@ test('a wrong password shows the server’s sentence and leaves the person signe
   await expect(new AppShell(page).signOutButton).toHaveCount(0);
 });
 
+test('guesses at one account are slowed: after five, the sign-in page says when to try again', async ({
+  page,
+}) => {
+  // An account no demo spec uses, so the wait it earns here holds up nobody else.
+  const signIn = new SignInPage(page);
+  await signIn.open();
+  for (let guess = 1; guess <= 5; guess++) {
+    await signIn.signIn('nobody-at-all@example.org', `guess number ${guess}`);
+    await expect(signIn.error).toHaveText('That email address and password do not match an account.');
+  }
+  await signIn.signIn('nobody-at-all@example.org', 'guess number 6');
+  await expect(signIn.error).toHaveText(/^Too many attempts\. Try again in \d+ minutes\.$/);
+});
+
 test('signing in again after an offline sign-out brings back the app’s offline copy', async ({
   page,
   context,
