@@ -109,6 +109,20 @@ export function authRoutes(identity: IdentityContext) {
     limits.address.refund(keys.address);
   }
 
+  /**
+   * Argon2 work, or null when its queue is full: that is not a wrong password, so the attempt is
+   * given back, and the person is told to try again shortly.
+   */
+  async function unlessBusy<T>(keys: LimitKeys, work: () => Promise<T>): Promise<{ value: T } | null> {
+    try {
+      return { value: await work() };
+    } catch (error) {
+      if (!(error instanceof QueueFullError)) throw error;
+      refund(keys);
+      return null;
+    }
+  }
+
   /** The attempt was right: the account's slate is wiped and the address gets its attempt back. */
   function succeeded(keys: LimitKeys): void {
     limits.account.succeed(keys.account);
@@ -144,17 +158,9 @@ export function authRoutes(identity: IdentityContext) {
       const refused = admit(c, keys);
       if (refused) return refused;
       const user = userByEmail(db, email);
-      let isRight: boolean;
-      try {
-        isRight = await checkPassword(user?.passwordHash ?? null, password);
-      } catch (error) {
-        // Not a wrong password: the attempt is given back, and the person is told to try shortly.
-        if (error instanceof QueueFullError) {
-          refund(keys);
-          return busy(c);
-        }
-        throw error;
-      }
+      const checked = await unlessBusy(keys, () => checkPassword(user?.passwordHash ?? null, password));
+      if (checked === null) return busy(c);
+      const isRight = checked.value;
       const now = clock();
       if (!isRight || !user) {
         audit(
@@ -273,16 +279,9 @@ export function authRoutes(identity: IdentityContext) {
         limits.address.refund(keys.address);
         return c.json({ error: 'weak-password', message: problem }, 400);
       }
-      let passwordHash: string;
-      try {
-        passwordHash = await hashPassword(parsed.data.password);
-      } catch (error) {
-        if (error instanceof QueueFullError) {
-          refund(keys);
-          return busy(c);
-        }
-        throw error;
-      }
+      const hashed = await unlessBusy(keys, () => hashPassword(parsed.data.password));
+      if (hashed === null) return busy(c);
+      const passwordHash = hashed.value;
       const now = clock();
       // Checked again in the transaction that uses it: two requests with one code, one account.
       const redeemed = db.transaction(() => {

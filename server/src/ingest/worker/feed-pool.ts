@@ -69,15 +69,7 @@ export class FeedWorker {
     if (db.memory) return runFeedJob(db, job, now);
     if (this.#queued > this.#options.maxWaiting) {
       const message = 'Other feeds are being read; send this one again in a minute. Nothing was changed.';
-      const runId = recordRefusal(
-        db,
-        job.schoolId,
-        sourceOf(job),
-        [{ where: '', code: 'busy', message }],
-        now,
-        0,
-      );
-      return Promise.resolve({ status: 503, body: { error: 'busy', runId, message } });
+      return Promise.resolve(refusedRun(db, job, now, 503, 'busy', message));
     }
     this.#queued++;
     const result = this.#tail.then(() => this.#dispatch(db, job, now));
@@ -174,16 +166,20 @@ export class FeedWorker {
 /** A reply of the worker's own failure (it caught an error) is recorded here, as every refusal is. */
 function recorded(db: Db, job: FeedJob, now: Date, reply: FeedReply): FeedReply {
   if (reply.status !== 500 || reply.body.runId !== undefined) return reply;
-  const message = String(reply.body.message);
-  const runId = recordRefusal(
-    db,
-    job.schoolId,
-    sourceOf(job),
-    [{ where: '', code: 'feed-failed', message }],
-    now,
-    0,
-  );
-  return { status: 500, body: { ...reply.body, runId } };
+  return refusedRun(db, job, now, 500, 'feed-failed', String(reply.body.message));
+}
+
+/** A feed refused here, on the request thread, recorded like any other so sync health sees it. */
+function refusedRun(
+  db: Db,
+  job: FeedJob,
+  now: Date,
+  status: 500 | 503,
+  code: string,
+  message: string,
+): FeedReply {
+  const runId = recordRefusal(db, job.schoolId, sourceOf(job), [{ where: '', code, message }], now, 0);
+  return { status, body: { error: code, runId, message } };
 }
 
 /** The worker died under the feed (out of memory, most likely) or ran out of time: refused, recorded. */
@@ -200,15 +196,7 @@ function failed(db: Db, job: FeedJob, now: Date, error: unknown): FeedReply {
         ? 'This feed needs more memory to read than the server allows; nothing was changed. Send it in smaller parts, or as a changeset.'
         : 'The server could not process this feed; nothing was changed. The error has been logged.';
   console.error(error);
-  const runId = recordRefusal(
-    db,
-    job.schoolId,
-    sourceOf(job),
-    [{ where: '', code: 'feed-failed', message }],
-    now,
-    0,
-  );
-  return { status: 500, body: { error: 'feed-failed', runId, message } };
+  return refusedRun(db, job, now, 500, 'feed-failed', message);
 }
 
 /** One ingest worker for the process: feeds for every school queue here. */
