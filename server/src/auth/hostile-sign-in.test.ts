@@ -136,6 +136,12 @@ describe('behind a reverse proxy', () => {
     expect(statuses(responses)[429]).toBe(30);
   });
 
+  it('keeps clients the proxy tells apart apart: a school behind one proxy is not one address', async () => {
+    fixture = authFixture(undefined, { trustedProxies: 1 });
+    const responses = await guesses(130, (i) => `198.51.100.7, 203.0.${i >> 8}.${i & 255}`);
+    expect(statuses(responses)[429]).toBeUndefined();
+  });
+
   it('takes the client from as far left as the number of trusted proxies says', async () => {
     fixture = authFixture(undefined, { trustedProxies: 2 });
     const responses = await guesses(130, (i) => `10.9.0.${i & 255}, 198.51.100.7, 10.0.0.${i & 255}`);
@@ -152,6 +158,9 @@ describe('behind a reverse proxy', () => {
     fixture = authFixture(undefined, { trustedProxies: 1 });
     const responses = await guesses(130, (i) => `2001:db8::${(i + 1).toString(16)}:b:c:d`);
     expect(statuses(responses)[429]).toBe(30);
+    // Each its own /64: each its own client.
+    const apart = await guesses(130, (i) => `2001:db8:1:${(i + 1).toString(16)}::1`);
+    expect(statuses(apart)[429]).toBeUndefined();
   });
 });
 
