@@ -2,10 +2,22 @@ import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import noImportCycle from './eslint-rules/no-import-cycle.js';
+
+/** Test support (fixtures, stand-in servers, temporary databases) lives in test/ and stays there. */
+const noTestSupport = {
+  group: ['**/test/**', '**/test', 'fast-check', 'vitest', 'vitest/*', '@playwright/*'],
+  message: 'Product code must not import test support: it belongs in a test/ folder, used by tests only.',
+};
+
+/** Product code in every package: `src/`, but not the tests beside it. */
+const PRODUCT_FILES = ['server/src/**/*.ts', 'shared/src/**/*.ts', 'web/src/**/*.ts', 'web/src/**/*.svelte'];
+const TEST_FILES = ['**/*.test.ts', '**/*.spec.ts'];
 
 /** shared/ is the pure domain: nothing with I/O, no UI framework, no server framework. */
 const sharedMustStayPure = {
   patterns: [
+    noTestSupport,
     { group: ['node:*'], message: 'shared/ is pure: no Node built-ins.' },
     {
       group: ['**/web/**', '**/server/**', '@schoolping/web', '@schoolping/server'],
@@ -47,11 +59,56 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },
   {
-    files: ['shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', sharedMustStayPure] },
+    // One direction: a module never reaches itself through its imports.
+    files: ['server/**/*.ts', 'shared/**/*.ts', 'web/src/**/*.ts', 'scripts/**/*.ts'],
+    plugins: { schoolping: { rules: { 'no-import-cycle': noImportCycle } } },
+    rules: { 'schoolping/no-import-cycle': 'error' },
   },
   {
-    files: ['eslint.config.js'],
+    files: PRODUCT_FILES,
+    ignores: TEST_FILES,
+    rules: { 'no-restricted-imports': ['error', { patterns: [noTestSupport] }] },
+  },
+  {
+    files: ['shared/src/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': ['error', sharedMustStayPure],
+      // The domain is given the time and does no I/O: the callers decide both.
+      'no-restricted-globals': [
+        'error',
+        ...['fetch', 'process', 'crypto', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask'].map(
+          (name) => ({ name, message: 'shared/ is pure: no I/O, timers or process state.' }),
+        ),
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'shared/ is given the time; it never reads the clock.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'shared/ is given the time; it never reads the clock.',
+        },
+      ],
+    },
+  },
+  {
+    // The tests beside the domain may use test support, and still nothing impure.
+    files: ['shared/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...sharedMustStayPure,
+          patterns: sharedMustStayPure.patterns.filter((each) => each !== noTestSupport),
+        },
+      ],
+    },
+  },
+  {
+    files: ['eslint.config.js', 'eslint-rules/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { listSchools, loadRoster, loadWalletBook } from './db/school-store.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
-import { makeUser, sessionCookie } from './auth/test-accounts.ts';
-import { tempDatabase } from './test-support.ts';
+import { makeUser, sessionCookie } from '../test/test-accounts.ts';
+import { tempDatabase } from '../test/temp-database.ts';
 
 let cleanup = (): void => undefined;
 afterEach(() => {

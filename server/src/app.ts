@@ -9,7 +9,7 @@ import {
 import { DEFAULT_IDENTITY, type IdentitySettings } from './auth/settings.ts';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
-import { keyringFor } from './db/server-keys.ts';
+import { keyringFor } from './db/database.ts';
 import { LOCAL_PROXIES } from './http/client-address.ts';
 import { Metrics } from './http/metrics.ts';
 import { refuseCrossSite } from './http/csrf.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { demoFeed } from './ingest/ingest-fixture.ts';
+import { demoFeed } from '../test/ingest-fixture.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'schoolping-cli-'));
 const keyDir = mkdtempSync(join(tmpdir(), 'schoolping-cli-key-'));

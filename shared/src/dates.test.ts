@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arbInstant } from './test-support.ts';
+import { arbInstant } from '../test/arbitraries.ts';
 import {
   addDays,
   effectiveDay,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Db } from '../db/database.ts';
-import { keyringFor } from '../db/server-keys.ts';
+import { keyringFor } from '../db/database.ts';
 import type { Keyring } from '../secrets/keyring.ts';
 import { mac } from '../secrets/sealed.ts';
 

@@ -8,7 +8,7 @@ import { toXporterPayload } from '../ingest/xporter/demo-feed.ts';
 import { parseXporter } from '../ingest/xporter/parse.ts';
 import { issueActivationCode } from './activation.ts';
 import { verifyAudit } from './audit.ts';
-import { authFixture, cookieFrom, PASSWORD, type AuthFixture } from './auth-fixture.ts';
+import { authFixture, cookieFrom, PASSWORD, type AuthFixture } from '../../test/auth-fixture.ts';
 import { DEFAULT_IDENTITY } from './settings.ts';
 import { userById } from './users.ts';
 

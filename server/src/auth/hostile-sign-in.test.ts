@@ -4,7 +4,7 @@ import { Secret, TOTP } from 'otpauth';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { issueActivationCode } from './activation.ts';
 import { verifyAudit } from './audit.ts';
-import { authFixture, cookieFrom, type AuthFixture } from './auth-fixture.ts';
+import { authFixture, cookieFrom, type AuthFixture } from '../../test/auth-fixture.ts';
 import { argon2Queue } from './passwords.ts';
 import { DEFAULT_IDENTITY } from './settings.ts';
 import { userById } from './users.ts';

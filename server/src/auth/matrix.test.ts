@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchool } from '../db/school-store.ts';
 import { accessFor } from './access.ts';
-import { authFixture, cookieFrom, type AuthFixture } from './auth-fixture.ts';
+import { authFixture, cookieFrom, type AuthFixture } from '../../test/auth-fixture.ts';
 import { DEFAULT_IDENTITY } from './settings.ts';
 import type { UserRow } from './users.ts';
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDatabase } from '../test-support.ts';
+import { tempDatabase } from '../../test/temp-database.ts';
 import { ephemeralKeyring } from '../secrets/keyring.ts';
 import { openDatabase, UnknownSchemaError } from './database.ts';
 import { MIGRATIONS } from './migrations.ts';

@@ -6,10 +6,10 @@ import { buildZip, honestEntry, zerosEntry, zipOf } from '../../test/zip-builder
 import { oneRosterBundle } from '../../test/oneroster-feeds.ts';
 import { createApp } from '../app.ts';
 import { createSchool } from '../db/school-store.ts';
-import { tempDatabase } from '../test-support.ts';
-import { demoFeed } from './ingest-fixture.ts';
+import { tempDatabase } from '../../test/temp-database.ts';
+import { demoFeed } from '../../test/ingest-fixture.ts';
 import { rotateIngestKey } from './keys.ts';
-import { loadSample, SAMPLES } from './oneroster/test-support.ts';
+import { loadSample, SAMPLES } from '../../test/oneroster-samples.ts';
 
 /*
  * The push routes under hostile and broken input, through a real HTTP server in this process:

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
 import { changesOn, previewDaily, runDaily } from './daily.ts';
 import { acceptHeld, HeldSnapshotError } from './held.ts';
-import { demoFeed, ingestFixture, push, type IngestFixture } from './ingest-fixture.ts';
+import { demoFeed, ingestFixture, push, type IngestFixture } from '../../test/ingest-fixture.ts';
 import { mergeBatch } from './merge.ts';
 import { emptyMaps } from './roster-records.ts';
 import { syncHealth } from './sync-health.ts';

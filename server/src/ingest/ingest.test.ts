@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
 import { changesOn, runDaily } from './daily.ts';
 import { acceptHeld, discardHeld, listHeld } from './held.ts';
-import { demoFeed, ingestFixture, push, type IngestFixture } from './ingest-fixture.ts';
+import { demoFeed, ingestFixture, push, type IngestFixture } from '../../test/ingest-fixture.ts';
 
 let fixture: IngestFixture;
 afterEach(() => {

@@ -11,8 +11,8 @@ import {
   STUDENTS,
   CONTACTS,
   xodStandInData,
-} from './xod-fixtures.ts';
-import { startXodStandIn, type XodStandIn } from './xod-standin.ts';
+} from '../../test/xod-fixtures.ts';
+import { startXodStandIn, type XodStandIn } from '../../test/xod-standin.ts';
 
 let standIn: XodStandIn;
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { SchoolRow } from '../db/school-store.ts';
-import { keyringFor } from '../db/server-keys.ts';
+import { keyringFor } from '../db/database.ts';
 import { xodSecretPurpose } from '../secrets/at-rest.ts';
 import { seal, unseal } from '../secrets/sealed.ts';
 import { ingestBatch, recordRefusal, type IngestOutcome } from './ingest.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
-import { demoFeed, ingestFixture, type IngestFixture } from '../ingest/ingest-fixture.ts';
+import { demoFeed, ingestFixture, type IngestFixture } from '../../test/ingest-fixture.ts';
 import { acceptHeld } from '../ingest/held.ts';
 import { rotateIngestKey } from '../ingest/keys.ts';
 
@@ -11,7 +11,7 @@ afterEach(() => {
   fixture.cleanup();
 });
 
-const FIXTURES = join(import.meta.dirname, '..', 'ingest', 'xporter', 'fixtures');
+const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'xporter');
 function recorded(file: string): Record<string, unknown> {
   return (JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { response: Record<string, unknown> })
     .response;

@@ -1,8 +1,8 @@
 import { strToU8, zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
-import { ingestFixture, type IngestFixture } from '../ingest/ingest-fixture.ts';
-import { loadSample, SAMPLES } from '../ingest/oneroster/test-support.ts';
+import { ingestFixture, type IngestFixture } from '../../test/ingest-fixture.ts';
+import { loadSample, SAMPLES } from '../../test/oneroster-samples.ts';
 
 let fixture: IngestFixture;
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { audit, sealLegacyAudit, type SealOutcome } from '../auth/audit.ts';
 import { totpPurpose } from '../auth/totp.ts';
 import type { Db } from '../db/database.ts';
-import { attachKeyring, keyringFor } from '../db/server-keys.ts';
+import { attachKeyring, keyringFor } from '../db/database.ts';
 import type { Keyring } from './keyring.ts';
 import { fingerprint, isSealed, seal, unseal } from './sealed.ts';
 

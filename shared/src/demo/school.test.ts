@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rosterOn } from '../roster/roster-on.ts';
 import type { MisContact } from '../roster/types.ts';
-import { day, must } from '../test-support.ts';
+import { day, must } from '../../test/arbitraries.ts';
 import { isValidUpn } from '../upn.ts';
 import { canClose, walletBalance } from '../wallet/wallet.ts';
 import { demoSchool } from './school.ts';

@@ -5,7 +5,7 @@ import { demoSchool } from '../demo/school.ts';
 import { sumPence } from '../money.ts';
 import { rosterOn } from '../roster/roster-on.ts';
 import type { MisContact, RosterView } from '../roster/types.ts';
-import { day, must } from '../test-support.ts';
+import { day, must } from '../../test/arbitraries.ts';
 import type { LedgerEntry, Wallet, WalletBook } from '../wallet/types.ts';
 import { walletBalance } from '../wallet/wallet.ts';
 import { apply } from './reducer.ts';

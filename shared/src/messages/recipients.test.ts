@@ -12,7 +12,7 @@ import {
   misData,
   pupil,
   SMALL_GROUPS,
-} from '../test-support.ts';
+} from '../../test/arbitraries.ts';
 import { resolveRecipients, type ContactPolicy } from './recipients.ts';
 
 const CLASS: MisGroup = { id: 'G1', name: '2 Hazel', kind: 'registration' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isoDate } from '../dates.ts';
-import { contact, link, misData, pupil } from '../test-support.ts';
+import { contact, link, misData, pupil } from '../../test/arbitraries.ts';
 import { leaversCheck } from './leavers-check.ts';
 
 const day = isoDate;

@@ -12,7 +12,7 @@ import {
   misData,
   must,
   pupil,
-} from '../test-support.ts';
+} from '../../test/arbitraries.ts';
 import { rosterCounts, rosterOn } from './roster-on.ts';
 import type { MisData, MisGroup } from './types.ts';
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pence } from '../money.ts';
 import { rosterOn } from '../roster/roster-on.ts';
-import { arbSmallMis, arbViewDay, contact, day, link, misData, must, pupil } from '../test-support.ts';
+import { arbSmallMis, arbViewDay, contact, day, link, misData, must, pupil } from '../../test/arbitraries.ts';
 import type { LedgerEntry, Stamp, WalletBook } from './types.ts';
 import { canClose, closeWallet, openWallet, recordEntry, settleWallet, walletBalance } from './wallet.ts';
 

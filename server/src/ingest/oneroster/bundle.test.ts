@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildZip, honestEntry } from '../../../test/zip-builder.ts';
 import { readOneRosterBundle } from './bundle.ts';
 import { parseOneRoster } from './parse.ts';
-import { loadSample, SAMPLES, TODAY } from './test-support.ts';
+import { loadSample, SAMPLES, TODAY } from '../../../test/oneroster-samples.ts';
 
 function zipOf(files: ReadonlyMap<string, string>, folder = ''): Uint8Array {
   const entries: Zippable = {};

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ParseResult, RosterBatch } from '../types.ts';
 import { parseOneRoster } from './parse.ts';
-import { addRow, editFile, loadSample, relabel, SAMPLES, setCell, TODAY } from './test-support.ts';
+import {
+  addRow,
+  editFile,
+  loadSample,
+  relabel,
+  SAMPLES,
+  setCell,
+  TODAY,
+} from '../../../test/oneroster-samples.ts';
 
 const v11 = loadSample(SAMPLES.v11Bulk);
 const broken = loadSample(SAMPLES.v12Broken);

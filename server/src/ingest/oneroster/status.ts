@@ -1,5 +1,5 @@
 import type { Context } from './context.ts';
-import type { Row } from './table.ts';
+import type { Row } from './row.ts';
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

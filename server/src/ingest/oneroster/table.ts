@@ -1,5 +1,6 @@
 import type { Context } from './context.ts';
 import { parseCsv } from './csv.ts';
+import type { Row, Table } from './row.ts';
 import { checkTimestamp, readStatus } from './status.ts';
 
 /** Misspellings seen in real exports, read as the column they mean (with a warning). */
@@ -12,27 +13,7 @@ const HEADER_TYPOS: Readonly<Record<string, string>> = {
 /** Never read: OneRoster exports carry plaintext passwords, which this server must not hold. */
 const DROPPED_COLUMNS = new Set(['password']);
 
-export interface Row {
-  /** Spreadsheet row number: the header is row 1. */
-  readonly row: number;
-  readonly id: string;
-  readonly deleted: boolean;
-  /** The trimmed value, or '' when the column is absent. */
-  value(column: string): string;
-  /** `file:row:column` for a cell; `file:row` when the column is absent. */
-  where(column: string): string;
-}
-
-export interface Table {
-  readonly file: string;
-  /** Rows that read cleanly; in a bulk file, `tobedeleted` rows are left out (see `omitted`). */
-  readonly rows: readonly Row[];
-  /** Every sourcedId in the file, even on rows with errors, so one error does not cascade. */
-  readonly ids: ReadonlySet<string>;
-  /** Ids of bulk rows marked `tobedeleted`: not in the result, so they count as gone. */
-  readonly omitted: ReadonlySet<string>;
-  has(column: string): boolean;
-}
+export type { Row, Table } from './row.ts';
 
 /**
  * Reads one OneRoster CSV file by header name, never by position. Checks what every OneRoster file

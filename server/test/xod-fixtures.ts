@@ -10,22 +10,6 @@ export const XOD_ESTAB = '3281101';
 export const XOD_RELYING_PARTY = 'relying-party.com';
 export const XOD_SECRET = 'secret';
 
-/** error_response.json: recorded with HTTP 200. */
-export const XOD_ERROR_ENVELOPE = {
-  Message: null,
-  ExceptionType: null,
-  ExceptionMessage: 'Something went wrong',
-  InnerException: null,
-} as const;
-
-/** The `meta` row of a first page (groups.json); later pages and changesets carry `meta: []`. */
-export const XOD_META: XodRecord = {
-  Id: 1,
-  MIS: 'simsnet',
-  Version: '4',
-  DateTime: '2018-06-20T02:25:06.223',
-};
-
 /** school_info.json */
 export const SCHOOL_INFO: readonly XodRecord[] = [
   {

@@ -3,8 +3,8 @@
  * MIS records, and a fast-check arbitrary for small but awkward MIS data sets.
  */
 import fc from 'fast-check';
-import { addDays, isoDate, type IsoDate } from './dates.ts';
-import type { MisContact, MisData, MisGroup, MisLink, MisMembership, MisPupil } from './roster/types.ts';
+import { addDays, isoDate, type IsoDate } from '../src/dates.ts';
+import type { MisContact, MisData, MisGroup, MisLink, MisMembership, MisPupil } from '../src/roster/types.ts';
 
 /** The value, or a thrown error naming what was missing: tests read better than with `!`. */
 export function must<T>(value: T | null | undefined, what: string): T {

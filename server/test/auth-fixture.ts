@@ -1,13 +1,13 @@
 import type { Role } from '@schoolping/shared';
 import type { Hono } from 'hono';
-import { createApp } from '../app.ts';
-import type { Db } from '../db/database.ts';
-import { type SchoolRow } from '../db/school-store.ts';
-import { loadDemoOnFirstRun } from '../demo-data.ts';
-import type { AppEnv } from '../http/env.ts';
-import { tempDatabase } from '../test-support.ts';
-import { hashPassword } from './passwords.ts';
-import { createUser, setPassword, type UserRow } from './users.ts';
+import { createApp } from '../src/app.ts';
+import type { Db } from '../src/db/database.ts';
+import { type SchoolRow } from '../src/db/school-store.ts';
+import { loadDemoOnFirstRun } from '../src/demo-data.ts';
+import type { AppEnv } from '../src/http/env.ts';
+import { tempDatabase } from './temp-database.ts';
+import { hashPassword } from '../src/auth/passwords.ts';
+import { createUser, setPassword, type UserRow } from '../src/auth/users.ts';
 
 export const PASSWORD = 'correct horse battery';
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from './db/database.ts';
-import { ephemeralKeyring } from './secrets/keyring.ts';
+import { openDatabase, type Db } from '../src/db/database.ts';
+import { ephemeralKeyring } from '../src/secrets/keyring.ts';
 
 /** A real SQLite file in a fresh temporary folder, removed by `cleanup`. */
 export function tempDatabase(): { db: Db; dataDir: string; cleanup: () => void } {

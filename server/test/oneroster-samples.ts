@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { IsoDate } from '@schoolping/shared';
-import { parseCsv, writeCsv } from './csv.ts';
+import { parseCsv, writeCsv } from '../src/ingest/oneroster/csv.ts';
 
 /** The three sample sets, copied byte for byte from moodle-enrol_oneroster (see fixtures/SOURCES.md). */
 export const SAMPLES = {
@@ -12,7 +12,7 @@ export const SAMPLES = {
 
 export const TODAY = '2026-03-02' as IsoDate;
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/oneroster/', import.meta.url));
 
 export function loadSample(folder: string): Map<string, string> {
   const dir = `${FIXTURES}${folder}/`;

@@ -1,13 +1,13 @@
 import { demoSchool, type MisData, type Role } from '@schoolping/shared';
-import { makeUser, sessionCookie } from '../auth/test-accounts.ts';
+import { makeUser, sessionCookie } from './test-accounts.ts';
 import type { Hono } from 'hono';
-import type { AppEnv } from '../http/env.ts';
-import { createApp } from '../app.ts';
-import type { Db } from '../db/database.ts';
-import { createSchool, type SchoolRow } from '../db/school-store.ts';
-import { tempDatabase } from '../test-support.ts';
-import { rotateIngestKey } from './keys.ts';
-import { toXporterPayload } from './xporter/demo-feed.ts';
+import type { AppEnv } from '../src/http/env.ts';
+import { createApp } from '../src/app.ts';
+import type { Db } from '../src/db/database.ts';
+import { createSchool, type SchoolRow } from '../src/db/school-store.ts';
+import { tempDatabase } from './temp-database.ts';
+import { rotateIngestKey } from '../src/ingest/keys.ts';
+import { toXporterPayload } from '../src/ingest/xporter/demo-feed.ts';
 
 /** A real SQLite file with one empty school, its ingest key, and the app over it. */
 export interface IngestFixture {

@@ -1,8 +1,8 @@
 import type { Role } from '@schoolping/shared';
-import type { Db } from '../db/database.ts';
-import { SESSION_COOKIE, startSession } from './sessions.ts';
-import { DEFAULT_IDENTITY } from './settings.ts';
-import { createUser, type UserRow } from './users.ts';
+import type { Db } from '../src/db/database.ts';
+import { SESSION_COOKIE, startSession } from '../src/auth/sessions.ts';
+import { DEFAULT_IDENTITY } from '../src/auth/settings.ts';
+import { createUser, type UserRow } from '../src/auth/users.ts';
 
 let made = 0;
 

@@ -6,8 +6,23 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { XodDataset } from './xod-client.ts';
-import { XOD_ERROR_ENVELOPE, XOD_META } from './xod-fixtures.ts';
+import type { XodDataset } from '../src/ingest/xod-client.ts';
+
+/** error_response.json: recorded with HTTP 200. */
+export const XOD_ERROR_ENVELOPE = {
+  Message: null,
+  ExceptionType: null,
+  ExceptionMessage: 'Something went wrong',
+  InnerException: null,
+} as const;
+
+/** The `meta` row of a first page (groups.json); later pages and changesets carry `meta: []`. */
+export const XOD_META: XodRecord = {
+  Id: 1,
+  MIS: 'simsnet',
+  Version: '4',
+  DateTime: '2018-06-20T02:25:06.223',
+};
 
 export type XodRecord = Readonly<Record<string, unknown>>;
 
