@@ -60,6 +60,36 @@ describe('storage guards', () => {
     expect(() => db.prepare("UPDATE wallets SET status = 'closed'").run()).toThrow(/cannot be re-opened/);
   });
 
+  it('never lets a closed wallet be removed, replaced by an open one, or its stamps rewritten', () => {
+    const db = withWallet('open');
+    db.prepare(
+      `UPDATE wallets SET status = 'closed', closed = '{"at":"2027-07-23","by":"user:1"}' WHERE id = 'W1'`,
+    ).run();
+    expect(() => db.prepare("DELETE FROM wallets WHERE id = 'W1'").run()).toThrow(/never removed/);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT OR REPLACE INTO wallets (school_id, id, contact_id, status) VALUES (1, 'W1', 'C1', 'open')",
+        )
+        .run(),
+    ).toThrow(/cannot be re-opened/);
+    expect(() => db.prepare(`UPDATE wallets SET closed = '{"at":"2027-01-01","by":"user:2"}'`).run()).toThrow(
+      /never rewritten/,
+    );
+    expect(() => db.prepare('UPDATE wallets SET closed = NULL').run()).toThrow(/never rewritten/);
+    db.prepare(
+      `UPDATE wallets SET status = 'settled', settled = '{"at":"2027-07-30","by":"user:1"}' WHERE id = 'W1'`,
+    ).run();
+    expect(() =>
+      db.prepare(`UPDATE wallets SET settled = '{"at":"2027-08-01","by":"user:1"}'`).run(),
+    ).toThrow(/never rewritten/);
+    // An open wallet is still the school's to tidy.
+    db.prepare(
+      "INSERT INTO wallets (school_id, id, contact_id, status) VALUES (1, 'W2', 'C2', 'open')",
+    ).run();
+    db.prepare("DELETE FROM wallets WHERE id = 'W2'").run();
+  });
+
   it('keeps ledger entries append-only and in whole pence', () => {
     const db = withWallet('open');
     const insert = db.prepare(

@@ -216,4 +216,22 @@ export const MIGRATIONS: readonly string[] = [
     added_at TEXT NOT NULL
   );
   `,
+  /* 6: a closed wallet can be neither removed, replaced by a new open one, nor have its stamps rewritten */ `
+  CREATE TRIGGER wallets_never_removed_once_closed BEFORE DELETE ON wallets
+  WHEN OLD.status <> 'open'
+  BEGIN SELECT RAISE(ABORT, 'a closed wallet is never removed'); END;
+
+  -- INSERT OR REPLACE deletes without firing delete triggers: refuse the insert while the closed row stands.
+  CREATE TRIGGER wallets_never_replaced_once_closed BEFORE INSERT ON wallets
+  WHEN EXISTS (SELECT 1 FROM wallets WHERE school_id = NEW.school_id AND id = NEW.id AND status <> 'open')
+  BEGIN SELECT RAISE(ABORT, 'a closed wallet cannot be re-opened'); END;
+
+  CREATE TRIGGER wallets_closed_stamp_fixed BEFORE UPDATE OF closed ON wallets
+  WHEN OLD.closed IS NOT NULL AND NEW.closed IS NOT OLD.closed
+  BEGIN SELECT RAISE(ABORT, 'when and by whom a wallet was closed is never rewritten'); END;
+
+  CREATE TRIGGER wallets_settled_stamp_fixed BEFORE UPDATE OF settled ON wallets
+  WHEN OLD.settled IS NOT NULL AND NEW.settled IS NOT OLD.settled
+  BEGIN SELECT RAISE(ABORT, 'when and by whom a wallet was settled is never rewritten'); END;
+  `,
 ];
