@@ -21,6 +21,7 @@ export default defineConfig({
           include: ['server/**/*.test.ts'],
           environment: 'node',
           pool: 'forks',
+          setupFiles: ['scripts/fast-check-setup.ts'],
         },
       },
       {

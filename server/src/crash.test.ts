@@ -22,10 +22,17 @@ afterAll(() => {
   rmSync(keyDir, { recursive: true, force: true });
 });
 
+/** Lines the server has logged that say it began writing a feed. */
+let applying = 0;
+const APPLYING = /ingest: applying a xporter feed/g;
+
 async function startServer(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'main.ts')], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SECRET_KEY_FILE: keyFile },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    applying += chunk.toString().match(APPLYING)?.length ?? 0;
   });
   // Poll health: the server is ready when it answers, not when the process starts.
   for (let attempt = 0; attempt < 200; attempt++) {
@@ -83,12 +90,14 @@ describe('a server killed in the middle of an ingest', () => {
       })),
     };
     const changed = JSON.stringify(renamed);
-    let killedBeforeAnswer = 0;
-    for (const delayMs of [30, 120, 300, 600]) {
+    let killedWhileApplying = 0;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const before = applying;
       const request = push(key, changed).catch(() => null);
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      // Kill only once the server says it has read the feed and begun writing it.
+      while (applying === before) await new Promise((resolve) => setTimeout(resolve, 1));
       server.kill('SIGKILL');
-      if ((await request) === null) killedBeforeAnswer++;
+      if ((await request) === null) killedWhileApplying++;
       const after = storedForenames();
       const isOld = after.every((name, index) => name === original[index]);
       const isNew = after.every((name, index) => name === `${original[index] ?? ''}-B`);
@@ -97,8 +106,8 @@ describe('a server killed in the middle of an ingest', () => {
       if (isNew) break;
       server = await startServer();
     }
-    // At least one kill landed while the ingest was still being worked on.
-    expect(killedBeforeAnswer).toBeGreaterThan(0);
+    // At least one kill landed after the feed was read and before the server could answer.
+    expect(killedWhileApplying).toBeGreaterThan(0);
     server = await startServer();
     expect((await fetch(`http://127.0.0.1:${port}/api/health`)).ok).toBe(true);
   }, 60_000);

@@ -50,7 +50,7 @@ export function authFixture(
     db: temp.db,
     school,
     now,
-    app: createApp({ db: temp.db, clock: () => fixture.now, ...options }),
+    app: createApp({ db: temp.db, clock: () => fixture.now, log: () => undefined, ...options }),
     async addUser(kind, roles, options = {}) {
       users++;
       const user = createUser(

@@ -77,6 +77,8 @@ export async function runFeedJob(db: Db, job: FeedJob, now: Date): Promise<FeedR
     const runId = recordRefusal(db, school.id, sourceOf(job), errors, now, performance.now() - started);
     return { status: 403, body: { error: 'wrong-school', runId, message: errors[0]?.message ?? '', errors } };
   }
+  // Read and checked; from here the school's roster is being written (tests kill the server after this line).
+  console.error(`ingest: applying a ${sourceOf(job)} feed for school ${school.id}`);
   const result = ingestBatch(db, school, batch, sourceOf(job), now);
   if (result.outcome === 'held') {
     const message = `Held for an admin to check: ${result.missing} of ${result.onRoll} pupils on roll are missing from this snapshot without a leave date.`;
