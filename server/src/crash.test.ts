@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoSchool } from '@schoolping/shared';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './db/database.ts';
 import { loadOrCreateKeyring } from './secrets/keyring.ts';
 import { createSchool } from './db/school-store.ts';
@@ -22,6 +22,24 @@ afterAll(() => {
   rmSync(keyDir, { recursive: true, force: true });
 });
 
+/** Kill the running server and wait until it has gone, so the next one can take its port. */
+async function killServer(): Promise<void> {
+  const old = server;
+  if (!old || old.exitCode !== null || old.signalCode !== null) return;
+  const gone = new Promise((resolve) => old.once('exit', resolve));
+  old.kill('SIGKILL');
+  await gone;
+}
+
+/** The school's ingest key. */
+let key = '';
+beforeAll(() => {
+  const setup = openDatabase(dataDir, loadOrCreateKeyring(keyFile, dataDir, new Date()).keyring);
+  const school = createSchool(setup, demoSchool({ size: 'secondary' }).mis.school, new Date());
+  key = rotateIngestKey(setup, school.id, new Date());
+  setup.close();
+});
+
 /** Lines the server has logged that say it began writing a feed. */
 let applying = 0;
 const APPLYING = /ingest: applying a xporter feed/g;
@@ -31,7 +49,7 @@ async function startServer(): Promise<ChildProcess> {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SECRET_KEY_FILE: keyFile },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     applying += chunk.toString().match(APPLYING)?.length ?? 0;
   });
   // Poll health: the server is ready when it answers, not when the process starts.
@@ -71,11 +89,6 @@ function storedForenames(): string[] {
 describe('a server killed in the middle of an ingest', () => {
   it('keeps the previous roster whole (or the new one whole), and the file passes integrity_check', async () => {
     const { mis } = demoSchool({ size: 'secondary' });
-    const setup = openDatabase(dataDir, loadOrCreateKeyring(keyFile, dataDir, new Date()).keyring);
-    const school = createSchool(setup, mis.school, new Date());
-    const key = rotateIngestKey(setup, school.id, new Date());
-    setup.close();
-
     const before = toXporterPayload(mis);
     server = await startServer();
     expect((await push(key, JSON.stringify(before))).status).toBe(200);
@@ -96,7 +109,7 @@ describe('a server killed in the middle of an ingest', () => {
       const request = push(key, changed).catch(() => null);
       // Kill only once the server says it has read the feed and begun writing it.
       while (applying === before) await new Promise((resolve) => setTimeout(resolve, 1));
-      server.kill('SIGKILL');
+      await killServer();
       if ((await request) === null) killedWhileApplying++;
       const after = storedForenames();
       const isOld = after.every((name, index) => name === original[index]);
@@ -108,7 +121,38 @@ describe('a server killed in the middle of an ingest', () => {
     }
     // At least one kill landed after the feed was read and before the server could answer.
     expect(killedWhileApplying).toBeGreaterThan(0);
+    await killServer();
     server = await startServer();
     expect((await fetch(`http://127.0.0.1:${port}/api/health`)).ok).toBe(true);
+  }, 60_000);
+});
+
+describe('a server asked to stop (SIGTERM) in the middle of an ingest', () => {
+  it('finishes the feed, answers it, closes the database cleanly and exits 0', async () => {
+    await killServer();
+    server = await startServer();
+    const { mis } = demoSchool({ size: 'secondary' });
+    const payload = toXporterPayload(mis);
+    const renamed = {
+      ...payload,
+      Students: (payload.Students as { Forename: string }[]).map((s) => ({
+        ...s,
+        Forename: `${s.Forename}-C`,
+      })),
+    };
+    const before = applying;
+    const request = push(key, JSON.stringify(renamed));
+    // Stop it only once it says it has read the feed and begun writing it.
+    while (applying === before) await new Promise((resolve) => setTimeout(resolve, 1));
+    const exited = new Promise<string>((resolve) =>
+      server?.once('exit', (code, signal) => {
+        resolve(`${String(code)} ${String(signal)}`);
+      }),
+    );
+    server.kill('SIGTERM');
+    const response = await request;
+    expect(response.status).toBe(200);
+    expect(await exited).toBe('0 null');
+    expect(storedForenames().every((name) => name.endsWith('-C'))).toBe(true);
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { createDemoAccounts, readDemoSignIns } from './demo-accounts.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
 import { startDailySchedule, startPullSchedule } from './scheduler.ts';
 import { defaultSchool, summarise } from './school-summary.ts';
+import { feedWorker } from './ingest/worker/feed-pool.ts';
 import { defaultBuildDir } from './static-files.ts';
 import { ServerKeyMismatchError } from './secrets/at-rest.ts';
 import { KeyFileError } from './secrets/keyring.ts';
@@ -72,12 +73,29 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
 // No route takes sockets yet; the Origin gate stands in front of the sync hub that will.
 guardUpgrades(server as Server);
 
+/**
+ * A graceful stop: take no new connections, let requests in flight (a feed being applied among
+ * them) finish and be answered, then close the database cleanly. A second signal stops at once.
+ */
+let stopping = false;
 function shutdown(): void {
+  if (stopping) process.exit(1);
+  stopping = true;
   stopDaily();
   stopPulls();
-  server.close();
-  db.close();
-  process.exit(0);
+  const http = server as Server;
+  // Keep-alive connections go as soon as their request is answered, not after their idle timeout.
+  const sweep = setInterval(() => {
+    http.closeIdleConnections();
+  }, 50);
+  http.close(() => {
+    clearInterval(sweep);
+    void feedWorker.stop().finally(() => {
+      db.close();
+      process.exit(0);
+    });
+  });
+  http.closeIdleConnections();
 }
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
