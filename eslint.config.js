@@ -108,7 +108,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'eslint-rules/**/*.js'],
+    files: ['eslint.config.js', 'eslint-rules/**/*.js', 'server/bin/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   demoSchool,
+  isoDate,
   londonInstant,
   rosterCounts,
   rosterOn,
@@ -30,6 +33,20 @@ function demoApp() {
 }
 
 describe('the demo school on first run', () => {
+  it('is what the README says it is', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8').replace(
+      /\s+/g,
+      ' ',
+    );
+    const { mis } = demoSchool({ academicYear: 2026 });
+    const december = rosterCounts(rosterOn(mis, isoDate('2026-12-01')));
+    const joining = mis.pupils.filter((pupil) => pupil.entryDate > '2026-12-01').length;
+    const leaving = mis.pupils.filter((pupil) => pupil.leavingDate === '2027-07-23').length;
+    expect(readme).toContain(
+      `two classes a year (${december.classes} classes), ${mis.pupils.length} pupils in the MIS (${december.pupils} on roll in December, ${joining} more joining in January, ${leaving} Year 6 leavers on 23 July), ${mis.contacts.length} contacts and ${mis.staff.length} staff`,
+    );
+  });
+
   it('is stored exactly as generated, roster and money', () => {
     const { db } = demoApp();
     const [school] = listSchools(db);

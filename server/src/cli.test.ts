@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,16 +14,14 @@ afterAll(() => {
   rmSync(keyDir, { recursive: true, force: true });
 });
 
-/** The real command line, as support staff run it, on its own DATA_DIR. */
+/** `npx schoolping`: the real command line, as support staff run it, on its own DATA_DIR. */
+const BIN = join(import.meta.dirname, '..', 'bin', 'schoolping.js');
+
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'cli.ts'), ...args],
-    {
-      env: { ...process.env, DATA_DIR: dataDir, SECRET_KEY_FILE: keyFile },
-      encoding: 'utf8',
-    },
-  );
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, DATA_DIR: dataDir, SECRET_KEY_FILE: keyFile },
+    encoding: 'utf8',
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -76,22 +74,22 @@ describe('npm run cli', () => {
   });
 
   it('reports sync health, runs the daily job as of a date, and prints the leavers check', () => {
-    const status = JSON.parse(cli('mis-status').stdout) as { status: string; lastGoodSync: string };
+    const status = JSON.parse(cli('mis-status', '--json').stdout) as { status: string; lastGoodSync: string };
     expect(status.lastGoodSync).toBe('2026-11-10T10:00:00.000Z');
-    const preview = JSON.parse(cli('daily', '--as-of', '2027-07-23').stdout) as {
+    const preview = JSON.parse(cli('daily', '--as-of', '2027-07-23', '--json').stdout) as {
       preview: boolean;
       changes: unknown[];
     };
     expect(preview.preview).toBe(true);
     expect(preview.changes.length).toBeGreaterThan(0);
-    const daily = cli('daily', '--as-of', '2027-07-23', '--apply');
+    const daily = cli('daily', '--as-of', '2027-07-23', '--apply', '--json');
     expect(daily.status).toBe(0);
     const changes = (JSON.parse(daily.stdout) as { changes: { change: string; detail: { name: string } }[] })
       .changes;
     expect(changes.some((entry) => entry.change === 'left' && entry.detail.name === 'Poppy Daley')).toBe(
       true,
     );
-    const report = JSON.parse(cli('leavers', '--date', '2027-07-23').stdout) as {
+    const report = JSON.parse(cli('leavers', '--date', '2027-07-23', '--json').stdout) as {
       pupils: { name: string; contacts: { name: string; expected: string; actual: string }[] }[];
     };
     const poppy = report.pupils.find((pupil) => pupil.name === 'Poppy Daley');
@@ -102,11 +100,60 @@ describe('npm run cli', () => {
       ]),
     );
     expect(cli('leavers', '--date', 'July').stderr).toContain('YYYY-MM-DD');
+    expect(cli('leavers', '--date', '2027-02-30').stderr).toContain('2027-02-30 is not a date that exists');
+
+    // For people: a table, one leaver a row with their class, each contact beneath, nothing raw.
+    const table = cli('leavers', '--date', '2027-07-23').stdout;
+    expect(table).toMatch(/^Leavers check for 2027-07-23: \d+ leavers, \d+ not as expected\./);
+    expect(table).toMatch(/Poppy Daley\s+6 \w+\s+2027-07-23\s+leaver\s+leaver/);
+    expect(table).toMatch(/ {2}Karen Daley \(\w+\)\s+leaver\s+leaver/);
+    expect(table).toMatch(/ {2}Mark Daley \(\w+\)\s+active\s+active/);
+    expect(table).not.toContain('null');
+    expect(table).not.toContain('{');
+    // The last good sync was weeks before the real clock: late, with the seed's causes and steps.
+    expect(cli('mis-status').stdout).toMatch(
+      /^MIS sync: LATE\. [\s\S]*Likely causes:[\s\S]*What to do next:\n {2}1\. /,
+    );
+  });
+
+  it('prints only its own output, and JSON only when asked', () => {
+    const status = cli('status', '--json');
+    expect(status.status).toBe(0);
+    const schools = JSON.parse(status.stdout) as { name: string }[];
+    expect(schools[0]?.name).toBe('Brookfield Primary School');
+    expect(cli('status').stdout).toMatch(/^id\s+school\s+estab/);
+  });
+
+  it('says what is wrong: a missing data folder, an empty database', async () => {
+    const missing = spawnSync(process.execPath, [BIN, 'status'], {
+      env: { ...process.env, DATA_DIR: join(dataDir, 'no-such-folder'), SECRET_KEY_FILE: keyFile },
+      encoding: 'utf8',
+    });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('There is no SchoolPing database in');
+    expect(existsSync(join(dataDir, 'no-such-folder'))).toBe(false);
+
+    const emptyDir = mkdtempSync(join(tmpdir(), 'schoolping-cli-empty-'));
+    try {
+      const { openServerDatabase } = await import('./secrets/startup.ts');
+      openServerDatabase(emptyDir, keyFile, new Date(), () => undefined).close();
+      const empty = spawnSync(process.execPath, [BIN, 'mis-status'], {
+        env: { ...process.env, DATA_DIR: emptyDir, SECRET_KEY_FILE: keyFile },
+        encoding: 'utf8',
+      });
+      expect(empty.status).toBe(2);
+      expect(empty.stderr).toContain('There is no school yet');
+      expect(empty.stderr).toContain('school-add');
+      expect(empty.stderr).toContain('demo-load');
+    } finally {
+      rmSync(emptyDir, { recursive: true, force: true });
+    }
   });
 
   it('keeps a do-not-contact block and lists held snapshots', () => {
     expect(cli('contact-block', '--contact', '5001', '--reason', 'court order').status).toBe(0);
-    expect(JSON.parse(cli('held').stdout)).toEqual([]);
+    expect(JSON.parse(cli('held', '--json').stdout)).toEqual([]);
+    expect(cli('held').stdout.trim()).toBe('No snapshots are held.');
     expect(cli('held', '--accept', '99').stderr).toContain('no held snapshot 99');
   });
 

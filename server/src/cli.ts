@@ -1,10 +1,12 @@
-import { isIsoDate, londonInstant } from '@schoolping/shared';
+import { londonInstant } from '@schoolping/shared';
 import { UnknownSchemaError } from './db/database.ts';
 import { systemClock } from './clock.ts';
 import { listSchools } from './db/school-store.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
 import { HeldSnapshotError } from './ingest/held.ts';
-import { flag, UsageError, type Command } from './cli/args.ts';
+import { dateFlag, UsageError, type Command } from './cli/args.ts';
+import { print, table } from './cli/output.ts';
+import { schoolsTable } from './cli/readable.ts';
 import { identityCommands } from './cli/identity-commands.ts';
 import { misCommands } from './cli/mis-commands.ts';
 import { withDb } from './cli/with-db.ts';
@@ -18,27 +20,28 @@ const commands: Record<string, Command> = {
     usage: 'help',
     summary: 'List the commands.',
     run() {
-      console.log('Usage: npm run cli -- <command> [options]   (uses DATA_DIR, default ./data)\n');
-      for (const command of Object.values(commands))
-        console.log(`  ${command.usage.padEnd(58)} ${command.summary}`);
+      console.log('Usage: npx schoolping <command> [options]   (uses DATA_DIR, default ./data)\n');
+      console.log(
+        table(
+          ['command', 'what it does'],
+          Object.values(commands).map((command) => [command.usage, command.summary]),
+        ),
+      );
+      console.log('\nReports print a table; add --json for the same data as JSON, and nothing else.');
       return 0;
     },
   },
   status: {
-    usage: 'status [--as-of YYYY-MM-DD]',
+    usage: 'status [--as-of YYYY-MM-DD] [--json]',
     summary: 'Each school with its pupils, contacts and classes on a day (default today).',
     run(args) {
-      const asOf = flag(args, '--as-of');
-      if (asOf !== undefined && !isIsoDate(asOf))
-        throw new UsageError(`--as-of must be a date as YYYY-MM-DD, got "${asOf}".`);
+      const asOf = dateFlag(args, '--as-of');
       const when = asOf === undefined ? systemClock() : londonInstant(asOf, 12);
       return withDb((db) => {
-        console.log(
-          JSON.stringify(
-            listSchools(db).map((school) => summarise(db, school, when)),
-            null,
-            2,
-          ),
+        print(
+          args,
+          listSchools(db).map((school) => summarise(db, school, when)),
+          schoolsTable,
         );
         return 0;
       });
@@ -79,7 +82,7 @@ const commands: Record<string, Command> = {
 const [name = 'help', ...rest] = process.argv.slice(2);
 const command = commands[name];
 if (!command) {
-  console.error(`Unknown command "${name}". Try: npm run cli -- help`);
+  console.error(`Unknown command "${name}". Try: npx schoolping help`);
   process.exitCode = 2;
 } else {
   try {

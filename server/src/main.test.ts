@@ -78,6 +78,10 @@ describe('npm start', () => {
     expect(printed).toContain(`running at http://localhost:${first.port}/`);
     expect(printed).toContain('demo school loaded on this first run');
     expect(printed.match(/@\S+\s+[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/g)).toHaveLength(5);
+    // Labelled for what they are, with who each is, and the authenticator the demo's admins skip.
+    expect(printed).toContain('These are passwords, not activation codes');
+    expect(printed).toMatch(/who\s+email\s+password/);
+    expect(printed).toContain('sign in without an authenticator app');
     expect(statSync(join(dataDir, 'demo-sign-ins.txt')).mode & 0o777).toBe(0o600);
     expect(await upgradeStatus(first.port, 'https://evil.example')).toBe(403);
     expect(await upgradeStatus(first.port, `http://127.0.0.1:${first.port}`)).toBe(404);

@@ -7,6 +7,7 @@ import { readConfig } from './config.ts';
 import { createDemoAccounts, readDemoSignIns } from './demo-accounts.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
 import { startDailySchedule, startPullSchedule } from './scheduler.ts';
+import { table } from './cli/output.ts';
 import { defaultSchool, summarise } from './school-summary.ts';
 import { feedWorker } from './ingest/worker/feed-pool.ts';
 import { defaultBuildDir } from './static-files.ts';
@@ -61,11 +62,20 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   }
   const signIns = readDemoSignIns(config.dataDir);
   if (signIns.length > 0) {
-    lines.push('Demo sign-ins (also in the data folder, demo-sign-ins.txt):');
-    for (const each of signIns)
-      lines.push(`  ${each.who.padEnd(36)} ${each.email.padEnd(44)} ${each.password}`);
+    lines.push(
+      '',
+      'Demo sign-ins (also in the data folder, demo-sign-ins.txt). These are passwords, not activation codes:',
+      '',
+      table(
+        ['who', 'email', 'password'],
+        signIns.map((each) => [each.who, each.email, each.password]),
+      ),
+      '',
+      "The demo's admins sign in without an authenticator app; a real school keeps it on",
+      '(`npx schoolping school-set --admin-mfa on` turns it on for the demo too).',
+    );
   } else {
-    lines.push('Sign in with an account made by `npm run cli -- user-add` or a parent activation code.');
+    lines.push('Sign in with an account made by `npx schoolping user-add` or a parent activation code.');
   }
   console.log(lines.join('\n'));
 });

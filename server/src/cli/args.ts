@@ -18,9 +18,10 @@ export function requiredFlag(args: readonly string[], name: string): string {
 
 export function dateFlag(args: readonly string[], name: string): IsoDate | undefined {
   const value = flag(args, name);
-  if (value !== undefined && !isIsoDate(value))
-    throw new UsageError(`${name} must be a date as YYYY-MM-DD, got "${value}".`);
-  return value;
+  if (value === undefined || isIsoDate(value)) return value;
+  // Say which is wrong: the way it is written, or the date itself.
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`${name} ${value} is not a date that exists.`);
+  throw new UsageError(`${name} must be a date written YYYY-MM-DD, like 2027-07-23; got "${value}".`);
 }
 
 export function idFlag(args: readonly string[], name: string): number | undefined {

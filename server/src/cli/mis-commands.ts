@@ -1,7 +1,7 @@
-import { londonDate, londonInstant } from '@schoolping/shared';
+import { londonDate, londonInstant, rosterOn } from '@schoolping/shared';
 import { audit } from '../auth/audit.ts';
 import { systemClock } from '../clock.ts';
-import { createSchool, listSchools } from '../db/school-store.ts';
+import { createSchool, listSchools, loadRoster } from '../db/school-store.ts';
 import { changesOn, previewDaily, runDaily } from '../ingest/daily.ts';
 import { acceptHeld, discardHeld, listHeld } from '../ingest/held.ts';
 import { rotateIngestKey } from '../ingest/keys.ts';
@@ -9,11 +9,9 @@ import { leaversReport } from '../ingest/leavers.ts';
 import { syncHealth } from '../ingest/sync-health.ts';
 import { GROUPCALL_URLS, listConnections, pullAndIngest, saveConnection } from '../ingest/xod-pull.ts';
 import { dateFlag, flag, idFlag, requiredFlag, UsageError, type Command } from './args.ts';
+import { print, table } from './output.ts';
+import { changesTable, healthText, leaversTable } from './readable.ts';
 import { pickSchool, withDb, withDbAsync } from './with-db.ts';
-
-const json = (value: unknown): void => {
-  console.log(JSON.stringify(value, null, 2));
-};
 
 export const misCommands: Record<string, Command> = {
   'school-add': {
@@ -25,19 +23,22 @@ export const misCommands: Record<string, Command> = {
       if (!/^\d{7}$/.test(estab))
         throw new UsageError('--estab must be the seven-digit DfE number (LA code and school number).');
       if (!name) throw new UsageError('--name must not be empty.');
-      return withDb((db) => {
-        if (listSchools(db).some((school) => school.estab === estab))
-          throw new UsageError(`A school with estab ${estab} already exists.`);
-        const now = systemClock();
-        const { school, key } = db.transaction(() => {
-          const created = createSchool(db, { name, estab }, now);
-          return { school: created, key: rotateIngestKey(db, created.id, now) };
-        })();
-        console.log(
-          `Created school ${school.id}: ${school.name} (${school.estab}).\nIngest key (shown once, keep it safe):\n${key}`,
-        );
-        return 0;
-      });
+      return withDb(
+        (db) => {
+          if (listSchools(db).some((school) => school.estab === estab))
+            throw new UsageError(`A school with estab ${estab} already exists.`);
+          const now = systemClock();
+          const { school, key } = db.transaction(() => {
+            const created = createSchool(db, { name, estab }, now);
+            return { school: created, key: rotateIngestKey(db, created.id, now) };
+          })();
+          console.log(
+            `Created school ${school.id}: ${school.name} (${school.estab}).\nIngest key (shown once, keep it safe):\n${key}`,
+          );
+          return 0;
+        },
+        { mayCreate: true },
+      );
     },
   },
   'ingest-key': {
@@ -54,23 +55,46 @@ export const misCommands: Record<string, Command> = {
     },
   },
   held: {
-    usage: 'held [--accept ID | --discard ID]',
+    usage: 'held [--accept ID | --discard ID] [--json]',
     summary: 'List snapshots held for lacking many pupils, or decide one.',
     run(args) {
       return withDb((db) => {
         const accept = idFlag(args, '--accept');
         const discard = idFlag(args, '--discard');
-        if (accept !== undefined) json(acceptHeld(db, accept, systemClock()));
+        if (accept !== undefined)
+          print(
+            args,
+            acceptHeld(db, accept, systemClock()),
+            (outcome) => `Accepted held snapshot ${accept}: ${outcome.outcome}.`,
+          );
         else if (discard !== undefined) {
           discardHeld(db, discard, systemClock());
-          console.log(`Discarded held snapshot ${discard}; nothing was applied.`);
-        } else json(listHeld(db));
+          print(
+            args,
+            { discarded: discard },
+            () => `Discarded held snapshot ${discard}; nothing was applied.`,
+          );
+        } else
+          print(args, listHeld(db), (held) =>
+            held.length === 0
+              ? 'No snapshots are held.'
+              : table(
+                  ['id', 'school', 'received', 'missing', 'on roll'],
+                  held.map((each) => [
+                    String(each.id),
+                    String(each.schoolId),
+                    each.receivedAt,
+                    String(each.missing),
+                    String(each.onRoll),
+                  ]),
+                ),
+          );
         return 0;
       });
     },
   },
   daily: {
-    usage: 'daily [--as-of YYYY-MM-DD [--apply]] [--school ID]',
+    usage: 'daily [--as-of YYYY-MM-DD [--apply]] [--school ID] [--json]',
     summary: 'Run the 02:00 job now; as of another date it is a preview unless --apply.',
     run(args) {
       const asOf = dateFlag(args, '--as-of');
@@ -80,46 +104,61 @@ export const misCommands: Record<string, Command> = {
       return withDb((db) => {
         const schoolId = idFlag(args, '--school');
         const schools = schoolId === undefined ? listSchools(db) : [pickSchool(db, schoolId)];
-        for (const school of schools) {
-          const changes = isPreview
+        const results = schools.map((school) => ({
+          school: school.name,
+          preview: isPreview,
+          changes: isPreview
             ? previewDaily(db, school.id, now)
-            : db.transaction(() => runDaily(db, school.id, now)).immediate();
-          json({ school: school.name, preview: isPreview, changes });
-        }
+            : db.transaction(() => runDaily(db, school.id, now)).immediate(),
+        }));
+        print(args, results.length === 1 ? results[0] : results, () =>
+          results
+            .map(
+              (each) =>
+                `${each.school}: ${each.preview ? 'would change (preview; --apply to record it)' : 'changed'} ${each.changes.length} ${each.changes.length === 1 ? 'record' : 'records'}.\n${changesTable(each.changes)}`,
+            )
+            .join('\n\n'),
+        );
         return 0;
       });
     },
   },
   changes: {
-    usage: 'changes --date YYYY-MM-DD [--school ID]',
+    usage: 'changes --date YYYY-MM-DD [--school ID] [--json]',
     summary: 'Print the change log for a day: who joined, left or moved class.',
     run(args) {
       const date = dateFlag(args, '--date');
       if (date === undefined) throw new UsageError('--date is required.');
       return withDb((db) => {
-        json(changesOn(db, pickSchool(db, idFlag(args, '--school')).id, date));
+        print(args, changesOn(db, pickSchool(db, idFlag(args, '--school')).id, date), changesTable);
         return 0;
       });
     },
   },
   'mis-status': {
-    usage: 'mis-status [--school ID]',
+    usage: 'mis-status [--school ID] [--json]',
     summary: 'Is the MIS sync ok, late or failing, and what to do about it.',
     run(args) {
       return withDb((db) => {
-        json(syncHealth(db, pickSchool(db, idFlag(args, '--school')).id, systemClock()));
+        print(args, syncHealth(db, pickSchool(db, idFlag(args, '--school')).id, systemClock()), healthText);
         return 0;
       });
     },
   },
   leavers: {
-    usage: 'leavers --date YYYY-MM-DD [--school ID]',
-    summary: 'The leavers check as JSON: leavers, their contacts, and anything not as expected.',
+    usage: 'leavers --date YYYY-MM-DD [--school ID] [--json]',
+    summary: 'The leavers check: each leaver and their contacts, expected and applied, problems first.',
     run(args) {
       const date = dateFlag(args, '--date');
       if (date === undefined) throw new UsageError('--date is required.');
       return withDb((db) => {
-        json(leaversReport(db, pickSchool(db, idFlag(args, '--school')), date));
+        const school = pickSchool(db, idFlag(args, '--school'));
+        const roster = rosterOn(loadRoster(db, school), date);
+        const className = (pupilId: string): string => {
+          const group = roster.pupils.get(pupilId)?.registrationGroupId;
+          return group ? (roster.groups.get(group)?.name ?? group) : '';
+        };
+        print(args, leaversReport(db, school, date), (check) => leaversTable(check, className));
         return 0;
       });
     },
@@ -181,7 +220,7 @@ export const misCommands: Record<string, Command> = {
     },
   },
   'xod-pull': {
-    usage: 'xod-pull [--school ID]',
+    usage: 'xod-pull [--school ID] [--json]',
     summary: 'Pull from Xporter on Demand now and apply it.',
     run(args) {
       return withDbAsync(async (db) => {
@@ -190,7 +229,13 @@ export const misCommands: Record<string, Command> = {
         if (!connection)
           throw new UsageError(`${school.name} has no Xporter connection: run xod-connect first.`);
         const outcome = await pullAndIngest(db, school, connection, systemClock);
-        json(outcome);
+        print(args, outcome, (each) =>
+          'errors' in each
+            ? `The pull ${each.outcome === 'failed' ? 'failed' : 'was refused'}:\n${each.errors.map((error) => `  - ${error.message}`).join('\n')}`
+            : each.outcome === 'held'
+              ? `The pull was held: ${each.missing} of ${each.onRoll} pupils on roll are missing (see \`held\`).`
+              : `Pulled and applied: ${each.counts.added} added, ${each.counts.updated} updated, ${each.counts.left} left.`,
+        );
         return outcome.outcome === 'applied' || outcome.outcome === 'held' ? 0 : 1;
       });
     },

@@ -77,7 +77,7 @@ function describe(
 ): string {
   const heldNote =
     held > 0
-      ? ` ${held} snapshot${held === 1 ? ' is' : 's are'} held for an admin to check (npm run cli -- held).`
+      ? ` ${held} snapshot${held === 1 ? ' is' : 's are'} held for an admin to check (npx schoolping held).`
       : '';
   if (status === 'ok') return `The MIS sync is working.${heldNote}`;
   if (status === 'failing' && lastRun) {

@@ -49,7 +49,7 @@ export function openServerDatabase(
     if (!report.audit.ok)
       say(
         `The audit log was left unsealed: row ${report.audit.rowId} ${report.audit.problem}. ` +
-          'Run `npm run cli -- audit-verify` and look into it before trusting the log.',
+          'Run `npx schoolping audit-verify` and look into it before trusting the log.',
       );
   } catch (error) {
     db.close();
