@@ -243,7 +243,7 @@ describe('contacts', () => {
   });
 
   it('a contact whose other child is admitted but not yet started is not a leaver (their family stays)', () => {
-    // Expected behaviour from DESIGN.md §4: "A contact becomes a leaver only when every linked child
+    // Expected behaviour from docs/architecture.md (where each rule lives) and the seed: "A contact becomes a leaver only when every linked child
     // is a leaver". Rosa is in the MIS, linked to Sam, starting in January: Sam is not a leaver.
     const mis = misData({
       pupils: [

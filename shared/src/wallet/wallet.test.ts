@@ -127,7 +127,7 @@ describe('canClose', () => {
   });
 
   it('refuses to close the wallet of a parent whose next child is admitted but not yet started', () => {
-    // Expected behaviour from DESIGN.md §4: a wallet "may be closed only when every linked child is
+    // Expected behaviour from docs/architecture.md (where each rule lives) and the seed: a wallet "may be closed only when every linked child is
     // a leaver". Rosa is linked to Sam in the MIS and starts in January, so she is no leaver.
     const mis = misData({
       pupils: [
@@ -237,7 +237,7 @@ describe('recordEntry', () => {
   });
 
   it('refuses an entry id already recorded on another wallet: every entry id is unique', () => {
-    // DESIGN.md §4: "every entry has a unique id"; the ledger table enforces UNIQUE (school_id, id).
+    // docs/architecture.md, money: "every entry has a unique id"; the ledger table enforces UNIQUE (school_id, id).
     const book = bookWith({ W1: [500], W2: [300] });
     const result = recordEntry(book, { ...entry('W2', 'W1-0', 500) });
     expect(result).toMatchObject({ ok: false, reason: 'duplicate-entry' });
