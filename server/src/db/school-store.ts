@@ -1,32 +1,11 @@
 import type { LedgerEntry, MisData, SchoolInfo, Wallet, WalletBook } from '@schoolping/shared';
-import { loadRecordMaps, type RecordMaps } from '../ingest/roster-records.ts';
+import { loadRecordMaps, recordsOf, type RecordMaps } from './mis-records.ts';
 import type { Db } from './database.ts';
 
 export interface SchoolRow {
   readonly id: number;
   readonly name: string;
   readonly estab: string;
-}
-
-type RecordKind = 'pupil' | 'contact' | 'link' | 'group' | 'membership' | 'staff';
-
-function recordsOf(mis: MisData): [RecordKind, string, unknown][] {
-  return [
-    ...mis.pupils.map((pupil): [RecordKind, string, unknown] => ['pupil', pupil.id, pupil]),
-    ...mis.contacts.map((contact): [RecordKind, string, unknown] => ['contact', contact.id, contact]),
-    ...mis.links.map((link): [RecordKind, string, unknown] => [
-      'link',
-      `${link.pupilId}:${link.contactId}`,
-      link,
-    ]),
-    ...mis.groups.map((group): [RecordKind, string, unknown] => ['group', group.id, group]),
-    ...mis.memberships.map((m): [RecordKind, string, unknown] => [
-      'membership',
-      `${m.groupId}:${m.pupilId}:${m.startDate}`,
-      m,
-    ]),
-    ...mis.staff.map((member): [RecordKind, string, unknown] => ['staff', member.id, member]),
-  ];
 }
 
 export function listSchools(db: Db): SchoolRow[] {

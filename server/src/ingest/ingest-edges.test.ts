@@ -6,7 +6,7 @@ import { changesOn, previewDaily, runDaily } from './daily.ts';
 import { acceptHeld, HeldSnapshotError } from './held.ts';
 import { demoFeed, ingestFixture, push, type IngestFixture } from '../../test/ingest-fixture.ts';
 import { mergeBatch } from './merge.ts';
-import { emptyMaps } from './roster-records.ts';
+import { emptyMaps } from '../db/mis-records.ts';
 import { syncHealth } from './sync-health.ts';
 import { COMPLETE, type RosterBatch } from './types.ts';
 

@@ -6,13 +6,8 @@ import type { Db } from '../db/database.ts';
 import { blockedContacts, toMisData, type SchoolRow } from '../db/school-store.ts';
 import { runDaily } from './daily.ts';
 import { mergeBatch } from './merge.ts';
-import {
-  loadRecordMaps,
-  saveRecordChanges,
-  type Counts,
-  type CountsByKind,
-  type RecordMaps,
-} from './roster-records.ts';
+import { loadRecordMaps, type RecordMaps } from '../db/mis-records.ts';
+import { saveRecordChanges, totalOf, type Counts, type CountsByKind } from './roster-records.ts';
 import { NO_COUNTS, recordRun, type RunSource } from './runs.ts';
 import type { IngestIssue, RecordKind, RosterBatch } from './types.ts';
 
@@ -93,8 +88,8 @@ export function ingestBatch(
         const byKind = storedCounts(db, school.id);
         return {
           outcome: 'applied',
-          runId: finish(totals(byKind)),
-          counts: totals(byKind),
+          runId: finish(totalOf(byKind)),
+          counts: totalOf(byKind),
           byKind,
           warnings: batch.warnings,
         };
@@ -213,18 +208,6 @@ function storedCounts(db: Db, schoolId: number): CountsByKind {
     membership: of('membership'),
     staff: of('staff'),
   };
-}
-
-function totals(byKind: CountsByKind): Counts {
-  return Object.values(byKind).reduce(
-    (sum, each) => ({
-      added: sum.added + each.added,
-      updated: sum.updated + each.updated,
-      left: sum.left + each.left,
-      unchanged: sum.unchanged + each.unchanged,
-    }),
-    { added: 0, updated: 0, left: 0, unchanged: 0 },
-  );
 }
 
 /** A feed refused before anything was applied: recorded so sync health shows it. */

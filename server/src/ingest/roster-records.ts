@@ -1,55 +1,5 @@
-import type { MisContact, MisGroup, MisLink, MisMembership, MisPupil, MisStaff } from '@schoolping/shared';
 import type { Db } from '../db/database.ts';
-import { recordKey, type RecordKind } from './types.ts';
-
-/** The stored roster as maps by record key, for working out what an ingest changes. */
-export interface RecordMaps {
-  pupil: Map<string, MisPupil>;
-  contact: Map<string, MisContact>;
-  link: Map<string, MisLink>;
-  group: Map<string, MisGroup>;
-  /** Keyed `group:pupil:startDate`, so a pupil who leaves a group and rejoins keeps both spells. */
-  membership: Map<string, MisMembership>;
-  staff: Map<string, MisStaff>;
-}
-
-export function membershipKey(membership: MisMembership): string {
-  return `${recordKey.membership(membership)}:${membership.startDate}`;
-}
-
-export function emptyMaps(): RecordMaps {
-  return {
-    pupil: new Map(),
-    contact: new Map(),
-    link: new Map(),
-    group: new Map(),
-    membership: new Map(),
-    staff: new Map(),
-  };
-}
-
-export function cloneMaps(maps: RecordMaps): RecordMaps {
-  return {
-    pupil: new Map(maps.pupil),
-    contact: new Map(maps.contact),
-    link: new Map(maps.link),
-    group: new Map(maps.group),
-    membership: new Map(maps.membership),
-    staff: new Map(maps.staff),
-  };
-}
-
-export function loadRecordMaps(db: Db, schoolId: number): RecordMaps {
-  const maps = emptyMaps();
-  const rows = db
-    .prepare('SELECT kind, mis_id, data FROM mis_records WHERE school_id = ? ORDER BY rowid')
-    .iterate(schoolId) as Iterable<{ kind: RecordKind; mis_id: string; data: string }>;
-  for (const row of rows) {
-    // Written only by saveRecordChanges from checked records; read back as the same shapes.
-    (maps[row.kind] as Map<string, unknown>).set(row.mis_id, JSON.parse(row.data));
-  }
-  return maps;
-}
+import type { RecordKind, RecordMaps } from '../db/mis-records.ts';
 
 export interface Counts {
   added: number;
@@ -109,12 +59,17 @@ export function saveRecordChanges(
       counts.left++;
     }
   }
-  const counts = zero();
+  return { counts: totalOf(byKind), byKind };
+}
+
+/** All kinds' counts added together. */
+export function totalOf(byKind: CountsByKind): Counts {
+  const total = zero();
   for (const each of Object.values(byKind)) {
-    counts.added += each.added;
-    counts.updated += each.updated;
-    counts.left += each.left;
-    counts.unchanged += each.unchanged;
+    total.added += each.added;
+    total.updated += each.updated;
+    total.left += each.left;
+    total.unchanged += each.unchanged;
   }
-  return { counts, byKind };
+  return total;
 }

@@ -1,4 +1,7 @@
 import type { MisContact, MisGroup, MisLink, MisMembership, MisPupil, MisStaff } from '@schoolping/shared';
+import type { RecordKind } from '../db/mis-records.ts';
+
+export { RECORD_KINDS, recordKey, type RecordKind } from '../db/mis-records.ts';
 
 /** One problem found in a feed, with where it is: a JSON pointer, or `file:row:column` for CSV. */
 export interface IngestIssue {
@@ -6,9 +9,6 @@ export interface IngestIssue {
   readonly code: string;
   readonly message: string;
 }
-
-export const RECORD_KINDS = ['pupil', 'contact', 'link', 'group', 'membership', 'staff'] as const;
-export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /**
  * A membership from a feed. XoD and OneRoster bulk files may give no dates: the server then dates
@@ -76,10 +76,3 @@ export interface RosterBatch {
 export type ParseResult =
   | { readonly ok: true; readonly batch: RosterBatch }
   | { readonly ok: false; readonly errors: readonly IngestIssue[] };
-
-/** Record keys: the MIS's own id, or the ids a link or membership joins. */
-export const recordKey = {
-  link: (link: Pick<MisLink, 'pupilId' | 'contactId'>): string => `${link.pupilId}:${link.contactId}`,
-  membership: (membership: Pick<MisMembership, 'groupId' | 'pupilId'>): string =>
-    `${membership.groupId}:${membership.pupilId}`,
-};

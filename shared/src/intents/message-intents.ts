@@ -1,13 +1,9 @@
-import { formatDate, londonDate } from '../dates.ts';
 import { resolveRecipients } from '../messages/recipients.ts';
 import type { Stamp } from '../wallet/types.ts';
 import type { IntentOf } from './schema.ts';
+import { stampWords } from './stamp-words.ts';
 import type { ApplyContext, Message, SchoolState } from './state.ts';
 import { Rejection } from './verdict.ts';
-
-function stampWords(stamp: Stamp): string {
-  return `by ${stamp.actorName} on ${formatDate(londonDate(new Date(stamp.at)))}`;
-}
 
 export function applyMessageSend(
   state: SchoolState,

@@ -4,16 +4,13 @@ import type { RosterView } from '../roster/types.ts';
 import type { Stamp, Wallet } from '../wallet/types.ts';
 import { canClose, closeWallet, settleWallet, stampDate, walletBalance } from '../wallet/wallet.ts';
 import type { IntentOf } from './schema.ts';
+import { stampWords } from './stamp-words.ts';
 import type { ApplyContext, SchoolState } from './state.ts';
 import { Rejection } from './verdict.ts';
 
 function ownerName(wallet: Wallet, roster: RosterView): string {
   const contact = roster.contacts.get(wallet.contactId);
   return contact ? `${contact.forename} ${contact.surname}` : `contact ${wallet.contactId}`;
-}
-
-function stampWords(stamp: Stamp): string {
-  return `by ${stamp.actorName} on ${formatDate(stampDate(stamp))}`;
 }
 
 function findWallet(state: SchoolState, walletId: string): Wallet {
