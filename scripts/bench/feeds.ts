@@ -5,7 +5,7 @@ import { oneRosterBundle } from '../../server/test/oneroster-feeds.ts';
 import { zipOf } from '../../server/test/zip-builder.ts';
 import { openDatabase } from '../../server/src/db/database.ts';
 import { createSchool } from '../../server/src/db/school-store.ts';
-import { FeedWorker } from '../../server/src/ingest/worker/feed-pool.ts';
+import { FeedWorker } from '../../server/src/ingest/intake/worker/feed-pool.ts';
 import { ephemeralKeyring } from '../../server/src/secrets/keyring.ts';
 
 /*

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../server/src/db/database.ts';
 import { ephemeralKeyring } from '../../server/src/secrets/keyring.ts';
 import { createSchool } from '../../server/src/db/school-store.ts';
-import { ingestBatch } from '../../server/src/ingest/ingest.ts';
+import { ingestBatch } from '../../server/src/ingest/core/ingest.ts';
 import { toXporterPayload } from '../../server/src/ingest/xporter/demo-feed.ts';
 import { parseXporter } from '../../server/src/ingest/xporter/parse.ts';
 import type { Bench } from './measure.ts';

@@ -13,7 +13,7 @@ import { keyringFor } from './db/database.ts';
 import { LOCAL_PROXIES } from './http/client-address.ts';
 import { Metrics } from './http/metrics.ts';
 import { refuseCrossSite } from './http/csrf.ts';
-import type { AppEnv, IdentityContext } from './http/env.ts';
+import type { AppEnv, AppContext } from './http/env.ts';
 import { inlineScriptHashes, securityHeaders } from './http/security-headers.ts';
 import { attachPrincipal } from './http/session.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -46,7 +46,7 @@ export function createApp({
   proxyAddresses,
   log,
 }: AppOptions): Hono<AppEnv> {
-  const context: IdentityContext = {
+  const context: AppContext = {
     db,
     clock,
     keys: keyringFor(db),

@@ -3,7 +3,7 @@ import { UnknownSchemaError } from './db/database.ts';
 import { systemClock } from './clock.ts';
 import { listSchools } from './db/school-store.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
-import { HeldSnapshotError } from './ingest/held.ts';
+import { HeldSnapshotError } from './ingest/core/held.ts';
 import { dateFlag, UsageError, type Command } from './cli/args.ts';
 import { print, table } from './cli/output.ts';
 import { schoolsTable } from './cli/readable.ts';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './db/database.ts';
 import { loadOrCreateKeyring } from './secrets/keyring.ts';
 import { createSchool } from './db/school-store.ts';
-import { rotateIngestKey } from './ingest/keys.ts';
+import { rotateIngestKey } from './ingest/core/keys.ts';
 import { toXporterPayload } from './ingest/xporter/demo-feed.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'schoolping-crash-'));

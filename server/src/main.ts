@@ -9,7 +9,7 @@ import { loadDemoOnFirstRun } from './demo-data.ts';
 import { startDailySchedule, startPullSchedule } from './scheduler.ts';
 import { table } from './cli/output.ts';
 import { defaultSchool, summarise } from './school-summary.ts';
-import { feedWorker } from './ingest/worker/feed-pool.ts';
+import { feedWorker } from './ingest/intake/worker/feed-pool.ts';
 import { defaultBuildDir } from './static-files.ts';
 import { ServerKeyMismatchError } from './secrets/at-rest.ts';
 import { KeyFileError } from './secrets/keyring.ts';

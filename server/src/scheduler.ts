@@ -2,9 +2,9 @@ import { addDays, DAILY_RUN_HOUR, londonDate, londonInstant } from '@schoolping/
 import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
 import { listSchools, schoolById } from './db/school-store.ts';
-import { runDaily } from './ingest/daily.ts';
-import { feedWorker } from './ingest/worker/feed-pool.ts';
-import { listConnections } from './ingest/xod-pull.ts';
+import { runDaily } from './ingest/core/daily.ts';
+import { feedWorker } from './ingest/intake/worker/feed-pool.ts';
+import { listConnections } from './ingest/xod/pull.ts';
 
 /** The next 02:00 Europe/London after `now`. */
 export function nextDailyRun(now: Date): Date {

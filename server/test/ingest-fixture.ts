@@ -6,7 +6,7 @@ import { createApp } from '../src/app.ts';
 import type { Db } from '../src/db/database.ts';
 import { createSchool, type SchoolRow } from '../src/db/school-store.ts';
 import { tempDatabase } from './temp-database.ts';
-import { rotateIngestKey } from '../src/ingest/keys.ts';
+import { rotateIngestKey } from '../src/ingest/core/keys.ts';
 import { toXporterPayload } from '../src/ingest/xporter/demo-feed.ts';
 
 /** A real SQLite file with one empty school, its ingest key, and the app over it. */

@@ -3,7 +3,7 @@ import { Secret, TOTP } from 'otpauth';
 import { isoDate } from '@schoolping/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
-import { ingestBatch } from '../ingest/ingest.ts';
+import { ingestBatch } from '../ingest/core/ingest.ts';
 import { toXporterPayload } from '../ingest/xporter/demo-feed.ts';
 import { parseXporter } from '../ingest/xporter/parse.ts';
 import { issueActivationCode } from './activation.ts';

@@ -1,6 +1,6 @@
 import type { LeaversCheck, SchoolSummary } from '@schoolping/shared';
-import type { ChangeEntry } from '../ingest/daily.ts';
-import type { SyncHealth } from '../ingest/sync-health.ts';
+import type { ChangeEntry } from '../ingest/core/daily.ts';
+import type { SyncHealth } from '../ingest/core/sync-health.ts';
 import { table } from './output.ts';
 
 /* How each report reads to a person at a terminal; --json gives the same data whole. */

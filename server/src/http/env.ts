@@ -18,7 +18,11 @@ export interface AppEnv {
   };
 }
 
-export interface IdentityContext {
+/**
+ * What every route is given: the database, the clock, the server key, identity settings, rate
+ * limits, proxy trust, metrics and the log. One bag for the whole app, built in createApp.
+ */
+export interface AppContext {
   readonly db: Db;
   readonly clock: Clock;
   /** The server key: seals authenticator secrets; the audit chain's MAC key. */

@@ -1,7 +1,7 @@
 import { decideRoute, type RouteId } from '@schoolping/shared';
 import type { MiddlewareHandler } from 'hono';
 import { audit } from '../auth/audit.ts';
-import type { AppEnv, IdentityContext } from './env.ts';
+import type { AppEnv, AppContext } from './env.ts';
 
 const ANSWERS = {
   'sign-in-required': { status: 401, message: 'Please sign in.' },
@@ -25,7 +25,7 @@ const MFA_SETUP_ROUTES: readonly RouteId[] = [
  * an anonymous refusal is only counted, with a sampled log line: anyone can make those by the
  * thousand, and each audit row costs a synced write.
  */
-export function guard(identity: IdentityContext, route: RouteId): MiddlewareHandler<AppEnv> {
+export function guard(context: AppContext, route: RouteId): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const principal = c.get('principal');
     let decision: keyof typeof ANSWERS | 'allowed' = decideRoute(principal, route);
@@ -35,24 +35,24 @@ export function guard(identity: IdentityContext, route: RouteId): MiddlewareHand
     const answer = ANSWERS[decision];
     if (principal) {
       audit(
-        identity.db,
+        context.db,
         {
           actor: `user:${principal.userId}`,
           action: 'denied',
           object: route,
           detail: { reason: decision },
         },
-        identity.clock(),
+        context.clock(),
       );
     } else {
-      identity.metrics.increment('anonymous-refusals');
-      const line = identity.metrics.sample(
+      context.metrics.increment('anonymous-refusals');
+      const line = context.metrics.sample(
         'anonymous-refusals',
-        identity.clock().getTime(),
+        context.clock().getTime(),
         (since) =>
           `Refused ${since} anonymous request${since === 1 ? '' : 's'} since the last report (latest: ${route}).`,
       );
-      if (line) identity.log(line);
+      if (line) context.log(line);
     }
     return c.json({ error: decision, message: answer.message }, answer.status);
   };

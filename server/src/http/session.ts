@@ -3,19 +3,19 @@ import type { MiddlewareHandler } from 'hono';
 import { accessFor } from '../auth/access.ts';
 import { endAllSessions, findSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { userById } from '../auth/users.ts';
-import type { AppEnv, IdentityContext } from './env.ts';
+import type { AppEnv, AppContext } from './env.ts';
 
 /**
  * Who is asking: the session from the cookie, its user, and what the MIS now allows them. A staff
  * member who has left the school has every session ended on their next request, whichever it is.
  */
-export function attachPrincipal(identity: IdentityContext): MiddlewareHandler<AppEnv> {
+export function attachPrincipal(context: AppContext): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set('principal', null);
     c.set('session', null);
     c.set('user', null);
     const id = getCookie(c, SESSION_COOKIE);
-    const { db, clock, settings } = identity;
+    const { db, clock, settings } = context;
     const session = id ? findSession(db, id, (userId) => userById(db, userId), clock(), settings) : null;
     const user = session ? userById(db, session.userId) : null;
     if (session && user) {

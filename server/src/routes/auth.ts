@@ -21,7 +21,7 @@ import { beginTotp, enableTotp, useRecoveryCode, useTotp } from '../auth/totp.ts
 import { setPassword, userByEmail, userById, type UserRow } from '../auth/users.ts';
 import { QueueFullError } from '../auth/work-queue.ts';
 import { clientAddress, limitGroup, type ProxyTrust } from '../http/client-address.ts';
-import type { AppEnv, IdentityContext } from '../http/env.ts';
+import type { AppEnv, AppContext } from '../http/env.ts';
 import { guard } from '../http/guard.ts';
 
 const signInBody = z.object({
@@ -50,15 +50,15 @@ function limitKeys(c: Context, subject: string, proxies: ProxyTrust): LimitKeys 
 }
 
 /** Whether this account must use a second factor: admins, unless their school turned that off. */
-function mustUseMfa(identity: IdentityContext, user: UserRow): boolean {
+function mustUseMfa(context: AppContext, user: UserRow): boolean {
   if (!user.roles.some((role) => role === 'payments-admin' || role === 'school-admin')) return false;
-  const school = identity.db
+  const school = context.db
     .prepare('SELECT require_admin_mfa FROM schools WHERE id = ?')
     .get(user.schoolId) as { require_admin_mfa: number };
   return school.require_admin_mfa === 1;
 }
 
-function me(identity: IdentityContext, c: Context<AppEnv>): Me | null {
+function me(context: AppContext, c: Context<AppEnv>): Me | null {
   const principal = c.get('principal');
   const user = c.get('user');
   const session = c.get('session');
@@ -74,12 +74,12 @@ function me(identity: IdentityContext, c: Context<AppEnv>): Me | null {
     needsMfaSetup: session.needsMfaSetup,
     totpEnabled: user.totpEnabled,
     sessionExpiresAt: session.expiresAt,
-    idleMinutes: idleMinutes(user, identity.settings),
+    idleMinutes: idleMinutes(user, context.settings),
   };
 }
 
-export function authRoutes(identity: IdentityContext) {
-  const { db, clock, settings, limits } = identity;
+export function authRoutes(context: AppContext) {
+  const { db, clock, settings, limits } = context;
 
   /**
    * Count an attempt, or answer 429 with Retry-After while any of the keys must wait. Called with
@@ -149,12 +149,12 @@ export function authRoutes(identity: IdentityContext) {
   }
 
   return new Hono<AppEnv>()
-    .post('/sign-in', guard(identity, 'POST /api/auth/sign-in'), async (c) => {
+    .post('/sign-in', guard(context, 'POST /api/auth/sign-in'), async (c) => {
       const parsed = signInBody.safeParse(await c.req.json().catch(() => null));
       if (!parsed.success)
         return c.json({ error: 'invalid-request', message: 'Give your email and password.' }, 400);
       const { email, password, totp } = parsed.data;
-      const keys = limitKeys(c, `account:${email.toLowerCase()}`, identity.proxies);
+      const keys = limitKeys(c, `account:${email.toLowerCase()}`, context.proxies);
       const refused = admit(c, keys);
       if (refused) return refused;
       const user = userByEmail(db, email);
@@ -208,7 +208,7 @@ export function authRoutes(identity: IdentityContext) {
         // Whoever has the password guesses codes under the authenticator limit, by account.
         const waiting = admitSecondFactor(c, user);
         if (waiting) return waiting;
-        if (!useTotp(db, identity.keys, user, totp, now) && !useRecoveryCode(db, user, totp, now)) {
+        if (!useTotp(db, context.keys, user, totp, now) && !useRecoveryCode(db, user, totp, now)) {
           audit(
             db,
             {
@@ -233,7 +233,7 @@ export function authRoutes(identity: IdentityContext) {
       // A new session id at every sign-in: any id planted before it is worthless.
       const previous = getCookie(c, SESSION_COOKIE);
       if (previous) endSession(db, tokenHash(previous));
-      const needsMfaSetup = !user.totpEnabled && mustUseMfa(identity, user);
+      const needsMfaSetup = !user.totpEnabled && mustUseMfa(context, user);
       const session = startSession(db, user, now, settings, {
         userAgent: c.req.header('user-agent') ?? '',
         needsMfaSetup,
@@ -251,14 +251,14 @@ export function authRoutes(identity: IdentityContext) {
         sessionExpiresAt: session.expiresAt.toISOString(),
       });
     })
-    .post('/activate', guard(identity, 'POST /api/auth/activate'), async (c) => {
+    .post('/activate', guard(context, 'POST /api/auth/activate'), async (c) => {
       const parsed = activateBody.safeParse(await c.req.json().catch(() => null));
       if (!parsed.success)
         return c.json(
           { error: 'invalid-request', message: 'Give the activation code and a new password.' },
           400,
         );
-      const keys = limitKeys(c, `code:${tokenHash(normaliseCode(parsed.data.code))}`, identity.proxies);
+      const keys = limitKeys(c, `code:${tokenHash(normaliseCode(parsed.data.code))}`, context.proxies);
       const refused = admit(c, keys);
       if (refused) return refused;
       const invalidCode = () => {
@@ -298,7 +298,7 @@ export function authRoutes(identity: IdentityContext) {
       );
       return c.json({ email: userById(db, redeemed.userId)?.email ?? null });
     })
-    .post('/sign-out', guard(identity, 'POST /api/auth/sign-out'), (c) => {
+    .post('/sign-out', guard(context, 'POST /api/auth/sign-out'), (c) => {
       const session = c.get('session');
       if (session) endSession(db, session.idHash);
       deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
@@ -309,8 +309,8 @@ export function authRoutes(identity: IdentityContext) {
       );
       return c.json({ status: 'signed-out' });
     })
-    .get('/me', guard(identity, 'GET /api/auth/me'), (c) => c.json(me(identity, c)))
-    .get('/sessions', guard(identity, 'GET /api/auth/sessions'), (c) => {
+    .get('/me', guard(context, 'GET /api/auth/me'), (c) => c.json(me(context, c)))
+    .get('/sessions', guard(context, 'GET /api/auth/sessions'), (c) => {
       const current = c.get('session');
       const user = c.get('user');
       const sessions = (user ? listSessions(db, user, clock(), settings) : []).map((session) => ({
@@ -322,7 +322,7 @@ export function authRoutes(identity: IdentityContext) {
       }));
       return c.json({ sessions });
     })
-    .post('/sessions/end-all', guard(identity, 'POST /api/auth/sessions/end-all'), (c) => {
+    .post('/sessions/end-all', guard(context, 'POST /api/auth/sessions/end-all'), (c) => {
       const user = c.get('user');
       const ended = user ? endAllSessions(db, user.id) : 0;
       deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true });
@@ -338,7 +338,7 @@ export function authRoutes(identity: IdentityContext) {
       );
       return c.json({ ended });
     })
-    .post('/totp/setup', guard(identity, 'POST /api/auth/totp/setup'), async (c) => {
+    .post('/totp/setup', guard(context, 'POST /api/auth/totp/setup'), async (c) => {
       const user = c.get('user');
       if (!user) return c.json({ error: 'sign-in-required', message: 'Please sign in.' }, 401);
       // Replacing a working factor needs that factor: a session left open is not enough.
@@ -346,7 +346,7 @@ export function authRoutes(identity: IdentityContext) {
         const parsed = totpBody.safeParse(await c.req.json().catch(() => null));
         const refused = admitSecondFactor(c, user);
         if (refused) return refused;
-        if (!parsed.success || !useTotp(db, identity.keys, user, parsed.data.code, clock())) {
+        if (!parsed.success || !useTotp(db, context.keys, user, parsed.data.code, clock())) {
           secondFactorFailed(user, 'replace');
           return c.json(
             { error: 'totp-required', message: 'Enter a code from your current authenticator app first.' },
@@ -360,9 +360,9 @@ export function authRoutes(identity: IdentityContext) {
         { actor: `user:${user.id}`, action: 'totp-setup-started', object: `user:${user.id}` },
         clock(),
       );
-      return c.json(beginTotp(db, identity.keys, user));
+      return c.json(beginTotp(db, context.keys, user));
     })
-    .post('/totp/enable', guard(identity, 'POST /api/auth/totp/enable'), async (c) => {
+    .post('/totp/enable', guard(context, 'POST /api/auth/totp/enable'), async (c) => {
       const parsed = totpBody.safeParse(await c.req.json().catch(() => null));
       const session = c.get('session');
       const user = session ? userById(db, session.userId) : null;
@@ -370,7 +370,7 @@ export function authRoutes(identity: IdentityContext) {
         return c.json({ error: 'invalid-request', message: 'Give the code from your app.' }, 400);
       const refused = admitSecondFactor(c, user);
       if (refused) return refused;
-      const codes = enableTotp(db, identity.keys, user, parsed.data.code, clock());
+      const codes = enableTotp(db, context.keys, user, parsed.data.code, clock());
       if (!codes) {
         secondFactorFailed(user, 'enable');
         return c.json(

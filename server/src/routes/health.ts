@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Db } from '../db/database.ts';
-import type { AppEnv, IdentityContext } from '../http/env.ts';
+import type { AppEnv, AppContext } from '../http/env.ts';
 import { guard } from '../http/guard.ts';
 
 /** The whole-file check: reads every page, so it is for admins and the command line, not for anyone. */
@@ -13,8 +13,8 @@ export function deepHealth(db: Db): { status: 'ok' | 'degraded'; database: strin
 /** The deep check reads the whole file: run at most once a minute, whoever asks how often. */
 const DEEP_CHECK_EVERY_MS = 60_000;
 
-export function healthRoutes(identity: IdentityContext) {
-  const { db, metrics, clock } = identity;
+export function healthRoutes(context: AppContext) {
+  const { db, metrics, clock } = context;
   let lastDeep: { at: number; report: ReturnType<typeof deepHealth> } | null = null;
   return (
     new Hono<AppEnv>()
@@ -23,7 +23,7 @@ export function healthRoutes(identity: IdentityContext) {
         const schemaVersion = db.pragma('user_version', { simple: true }) as number;
         return c.json({ status: 'ok', schemaVersion });
       })
-      .get('/deep', guard(identity, 'GET /api/health/deep'), (c) => {
+      .get('/deep', guard(context, 'GET /api/health/deep'), (c) => {
         const now = clock().getTime();
         if (lastDeep === null || now - lastDeep.at >= DEEP_CHECK_EVERY_MS)
           lastDeep = { at: now, report: deepHealth(db) };

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
 import { demoFeed, ingestFixture, type IngestFixture } from '../../test/ingest-fixture.ts';
-import { acceptHeld } from '../ingest/held.ts';
-import { rotateIngestKey } from '../ingest/keys.ts';
+import { acceptHeld } from '../ingest/core/held.ts';
+import { rotateIngestKey } from '../ingest/core/keys.ts';
 
 let fixture: IngestFixture;
 afterEach(() => {

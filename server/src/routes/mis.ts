@@ -2,14 +2,14 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Db } from '../db/database.ts';
 import { schoolById, type SchoolRow } from '../db/school-store.ts';
-import type { FeedJob } from '../ingest/feed-job.ts';
-import { recordRefusal } from '../ingest/ingest.ts';
-import { schoolForKey } from '../ingest/keys.ts';
-import { looksLikeZip, mediaType, ZIP_TYPES } from '../ingest/media-type.ts';
-import type { RunSource } from '../ingest/runs.ts';
-import { syncHealth } from '../ingest/sync-health.ts';
-import { feedWorker } from '../ingest/worker/feed-pool.ts';
-import type { AppEnv, IdentityContext } from '../http/env.ts';
+import type { FeedJob } from '../ingest/intake/feed-job.ts';
+import { recordRefusal } from '../ingest/core/ingest.ts';
+import { schoolForKey } from '../ingest/core/keys.ts';
+import { looksLikeZip, mediaType, ZIP_TYPES } from '../ingest/intake/media-type.ts';
+import type { RunSource } from '../ingest/core/runs.ts';
+import { syncHealth } from '../ingest/core/sync-health.ts';
+import { feedWorker } from '../ingest/intake/worker/feed-pool.ts';
+import type { AppEnv, AppContext } from '../http/env.ts';
 import { guard } from '../http/guard.ts';
 
 export const MAX_INGEST_BYTES = 32 * 1024 * 1024;
@@ -20,8 +20,8 @@ type Env = { Variables: AppEnv['Variables'] & { school: SchoolRow } };
  * The push routes only check who is sending and what kind of body it is, read the bytes, and hand
  * them to the ingest worker: parsing and applying a feed never runs on the thread that answers.
  */
-export function misRoutes(identity: IdentityContext) {
-  const { db, clock } = identity;
+export function misRoutes(context: AppContext) {
+  const { db, clock } = context;
   /** A feed refused before it could be read: recorded too, so sync health shows the failure. */
   function refuse(
     c: Context<Env>,
@@ -93,7 +93,7 @@ export function misRoutes(identity: IdentityContext) {
         );
       return run(c, { kind: 'oneroster-zip', schoolId, body });
     })
-    .get('/status', guard(identity, 'GET /api/mis/status'), (c) => {
+    .get('/status', guard(context, 'GET /api/mis/status'), (c) => {
       const schoolId = c.get('principal')?.schoolId ?? 0;
       if (!schoolById(db, schoolId))
         return c.json({ error: 'no-school', message: 'Your school is not set up on this server.' }, 404);

@@ -4,7 +4,7 @@ import { audit, verifyAudit } from '../auth/audit.ts';
 import { openDatabase } from '../db/database.ts';
 import { createSchool } from '../db/school-store.ts';
 import { keyringFor } from '../db/database.ts';
-import { listConnections, saveConnection } from '../ingest/xod-pull.ts';
+import { listConnections, saveConnection } from '../ingest/xod/pull.ts';
 import { tempDatabase } from '../../test/temp-database.ts';
 import { resealSecrets, sealAtRest, ServerKeyMismatchError } from './at-rest.ts';
 import { keyringOf } from './keyring.ts';

@@ -1,4 +1,4 @@
-import type { IngestIssue } from '../types.ts';
+import type { IngestIssue } from '../core/types.ts';
 import { readZipEntries, type ZipProblem } from './zip-entries.ts';
 
 /*

@@ -1,4 +1,4 @@
-import type { IngestIssue } from '../types.ts';
+import type { IngestIssue } from '../core/types.ts';
 
 /*
  * RFC 4180 CSV, as OneRoster exporters write it: comma-separated, fields optionally in double

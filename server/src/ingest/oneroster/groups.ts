@@ -1,5 +1,5 @@
 import type { IsoDate, MisGroup } from '@schoolping/shared';
-import { recordKey, type FeedMembership } from '../types.ts';
+import { recordKey, type FeedMembership } from '../core/types.ts';
 import type { Context } from './context.ts';
 import type { UserKind } from './roles.ts';
 import type { Table } from './table.ts';

@@ -1,4 +1,4 @@
-import type { IngestIssue } from '../types.ts';
+import type { IngestIssue } from '../core/types.ts';
 
 const MAX_ERRORS = 500;
 /** Distinct warnings kept per code: the first few examples of each kind. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ParseResult, RosterBatch } from '../types.ts';
+import type { ParseResult, RosterBatch } from '../core/types.ts';
 import { parseOneRoster } from './parse.ts';
 import {
   addRow,

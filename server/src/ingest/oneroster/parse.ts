@@ -1,6 +1,6 @@
 import type { IsoDate } from '@schoolping/shared';
-import type { ParseResult, RosterBatch } from '../types.ts';
-import { COMPLETE } from '../types.ts';
+import type { ParseResult, RosterBatch } from '../core/types.ts';
+import { COMPLETE } from '../core/types.ts';
 import type { Context } from './context.ts';
 import { CLASS_COLUMNS, ENROLLMENT_COLUMNS, readClasses, readEnrollments } from './groups.ts';
 import { Issues } from './issues.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordKey, type RecordKind } from '../types.ts';
+import { recordKey, type RecordKind } from '../core/types.ts';
 import { IssueList, pointer, zodIssues } from './issues.ts';
 
 /*

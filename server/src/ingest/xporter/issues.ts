@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { IngestIssue } from '../types.ts';
+import type { IngestIssue } from '../core/types.ts';
 
 /** RFC 6901: `~` and `/` inside a key are escaped. */
 export function pointer(...parts: readonly (string | number)[]): string {

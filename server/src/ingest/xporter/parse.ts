@@ -14,7 +14,7 @@ import {
   type ParseResult,
   type RecordKind,
   type RosterBatch,
-} from '../types.ts';
+} from '../core/types.ts';
 import { readDeleted } from './deleted.ts';
 import { IssueList, pointer, zodIssues } from './issues.ts';
 import { readPagination } from './pagination.ts';

@@ -1,12 +1,12 @@
 import { effectiveDay, isLeaverOn } from '@schoolping/shared';
 import { createHash } from 'node:crypto';
-import { audit } from '../auth/audit.ts';
-import { endAllSessions } from '../auth/sessions.ts';
-import type { Db } from '../db/database.ts';
-import { blockedContacts, toMisData, type SchoolRow } from '../db/school-store.ts';
+import { audit } from '../../auth/audit.ts';
+import { endAllSessions } from '../../auth/sessions.ts';
+import type { Db } from '../../db/database.ts';
+import { blockedContacts, toMisData, type SchoolRow } from '../../db/school-store.ts';
 import { runDaily } from './daily.ts';
 import { mergeBatch } from './merge.ts';
-import { loadRecordMaps, type RecordMaps } from '../db/mis-records.ts';
+import { loadRecordMaps, type RecordMaps } from '../../db/mis-records.ts';
 import { saveRecordChanges, totalOf, type Counts, type CountsByKind } from './roster-records.ts';
 import { NO_COUNTS, recordRun, type RunSource } from './runs.ts';
 import type { IngestIssue, RecordKind, RosterBatch } from './types.ts';

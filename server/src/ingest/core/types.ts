@@ -1,7 +1,7 @@
 import type { MisContact, MisGroup, MisLink, MisMembership, MisPupil, MisStaff } from '@schoolping/shared';
-import type { RecordKind } from '../db/mis-records.ts';
+import type { RecordKind } from '../../db/mis-records.ts';
 
-export { RECORD_KINDS, recordKey, type RecordKind } from '../db/mis-records.ts';
+export { RECORD_KINDS, recordKey, type RecordKind } from '../../db/mis-records.ts';
 
 /** One problem found in a feed, with where it is: a JSON pointer, or `file:row:column` for CSV. */
 export interface IngestIssue {

@@ -1,13 +1,13 @@
 import { addDays, isoDate, londonInstant, type IsoDate } from '@schoolping/shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../db/database.ts';
-import { createSchool, type SchoolRow } from '../db/school-store.ts';
-import { tempDatabase } from '../../test/temp-database.ts';
+import type { Db } from '../../db/database.ts';
+import { createSchool, type SchoolRow } from '../../db/school-store.ts';
+import { tempDatabase } from '../../../test/temp-database.ts';
 import { changesOn, runDaily } from './daily.ts';
 import { ingestBatch } from './ingest.ts';
 import type { RosterBatch } from './types.ts';
-import { parseXporter } from './xporter/parse.ts';
+import { parseXporter } from '../xporter/parse.ts';
 
 let db: Db;
 let cleanup: () => void;

@@ -1,6 +1,6 @@
 import { leaversCheck, type IsoDate, type LeaversCheck, type PersonStatus } from '@schoolping/shared';
-import type { Db } from '../db/database.ts';
-import { loadRoster, type SchoolRow } from '../db/school-store.ts';
+import type { Db } from '../../db/database.ts';
+import { loadRoster, type SchoolRow } from '../../db/school-store.ts';
 
 /** The leavers check against what the daily job has applied so far. */
 export function leaversReport(db: Db, school: SchoolRow, date: IsoDate): LeaversCheck {

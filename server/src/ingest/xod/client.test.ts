@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createXodTokenCache, pullXporter, type XodConfig, type XodPullResult } from './xod-client.ts';
+import { createXodTokenCache, pullXporter, type XodConfig, type XodPullResult } from './client.ts';
 import {
   CHANGED_ROWS,
   GROUPS,
@@ -11,8 +11,8 @@ import {
   STUDENTS,
   CONTACTS,
   xodStandInData,
-} from '../../test/xod-fixtures.ts';
-import { startXodStandIn, type XodStandIn } from '../../test/xod-standin.ts';
+} from '../../../test/xod-fixtures.ts';
+import { startXodStandIn, type XodStandIn } from '../../../test/xod-standin.ts';
 
 let standIn: XodStandIn;
 

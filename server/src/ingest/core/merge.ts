@@ -1,5 +1,5 @@
 import { addDays, type IsoDate, type MisMembership, type MisPupil } from '@schoolping/shared';
-import { cloneMaps, membershipKey, type RecordMaps } from '../db/mis-records.ts';
+import { cloneMaps, membershipKey, type RecordMaps } from '../../db/mis-records.ts';
 import { recordKey, type FeedMembership, type RosterBatch } from './types.ts';
 
 /*

@@ -1,17 +1,17 @@
 import { effectiveDay } from '@schoolping/shared';
-import type { Db } from '../db/database.ts';
-import { schoolById, type SchoolRow } from '../db/school-store.ts';
-import { ingestBatch, recordRefusal } from './ingest.ts';
-import { readOneRosterBundle, type BundleResult } from './oneroster/bundle.ts';
-import { parseOneRoster } from './oneroster/parse.ts';
-import type { RunSource } from './runs.ts';
-import type { IngestIssue, ParseResult } from './types.ts';
-import { listConnections, pullAndIngest } from './xod-pull.ts';
-import { parseXporter } from './xporter/parse.ts';
+import type { Db } from '../../db/database.ts';
+import { schoolById, type SchoolRow } from '../../db/school-store.ts';
+import { ingestBatch, recordRefusal } from '../core/ingest.ts';
+import { readOneRosterBundle, type BundleResult } from '../oneroster/bundle.ts';
+import { parseOneRoster } from '../oneroster/parse.ts';
+import type { RunSource } from '../core/runs.ts';
+import type { IngestIssue, ParseResult } from '../core/types.ts';
+import { listConnections, pullAndIngest } from '../xod/pull.ts';
+import { parseXporter } from '../xporter/parse.ts';
 
 /*
  * One pushed feed, from its raw bytes to the stored run: decode, check, translate and apply. It
- * runs in the ingest worker (ingest/worker/), never on the thread that answers requests, so a
+ * runs in the ingest worker (ingest/intake/worker/), never on the thread that answers requests, so a
  * 100,000-row feed does not make anyone else wait.
  */
 

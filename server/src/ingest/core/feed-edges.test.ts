@@ -1,10 +1,10 @@
 import { addDays, effectiveDay, isoDate, rosterCounts, rosterOn } from '@schoolping/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { oneRosterBundle } from '../../test/oneroster-feeds.ts';
-import { zipOf } from '../../test/zip-builder.ts';
-import { loadRoster } from '../db/school-store.ts';
-import { demoFeed, ingestFixture, type IngestFixture } from '../../test/ingest-fixture.ts';
-import { parseOneRoster } from './oneroster/parse.ts';
+import { oneRosterBundle } from '../../../test/oneroster-feeds.ts';
+import { zipOf } from '../../../test/zip-builder.ts';
+import { loadRoster } from '../../db/school-store.ts';
+import { demoFeed, ingestFixture, type IngestFixture } from '../../../test/ingest-fixture.ts';
+import { parseOneRoster } from '../oneroster/parse.ts';
 
 let fixture: IngestFixture;
 afterEach(() => {

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import type { Db } from '../../db/database.ts';
 import type { Counts } from './roster-records.ts';
 import type { IngestIssue, RosterBatch } from './types.ts';
 

@@ -2,14 +2,14 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildZip, honestEntry, zerosEntry, zipOf } from '../../test/zip-builder.ts';
-import { oneRosterBundle } from '../../test/oneroster-feeds.ts';
-import { createApp } from '../app.ts';
-import { createSchool } from '../db/school-store.ts';
-import { tempDatabase } from '../../test/temp-database.ts';
-import { demoFeed } from '../../test/ingest-fixture.ts';
-import { rotateIngestKey } from './keys.ts';
-import { loadSample, SAMPLES } from '../../test/oneroster-samples.ts';
+import { buildZip, honestEntry, zerosEntry, zipOf } from '../../../test/zip-builder.ts';
+import { oneRosterBundle } from '../../../test/oneroster-feeds.ts';
+import { createApp } from '../../app.ts';
+import { createSchool } from '../../db/school-store.ts';
+import { tempDatabase } from '../../../test/temp-database.ts';
+import { demoFeed } from '../../../test/ingest-fixture.ts';
+import { rotateIngestKey } from '../core/keys.ts';
+import { loadSample, SAMPLES } from '../../../test/oneroster-samples.ts';
 
 /*
  * The push routes under hostile and broken input, through a real HTTP server in this process:

@@ -1,5 +1,5 @@
-import type { Db } from '../db/database.ts';
-import type { RecordKind, RecordMaps } from '../db/mis-records.ts';
+import type { Db } from '../../db/database.ts';
+import type { RecordKind, RecordMaps } from '../../db/mis-records.ts';
 
 export interface Counts {
   added: number;

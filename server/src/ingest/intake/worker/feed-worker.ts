@@ -1,7 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { openDatabase } from '../../db/database.ts';
-import { keyringOf } from '../../secrets/keyring.ts';
+import { openDatabase } from '../../../db/database.ts';
+import { keyringOf } from '../../../secrets/keyring.ts';
 import { runFeedJob, type FeedReply } from '../feed-job.ts';
 import type { JobMessage, ReplyMessage } from './messages.ts';
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { isoDate, rosterOn } from '@schoolping/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadRoster } from '../db/school-store.ts';
+import { loadRoster } from '../../db/school-store.ts';
 import { changesOn, previewDaily, runDaily } from './daily.ts';
 import { acceptHeld, HeldSnapshotError } from './held.ts';
-import { demoFeed, ingestFixture, push, type IngestFixture } from '../../test/ingest-fixture.ts';
+import { demoFeed, ingestFixture, push, type IngestFixture } from '../../../test/ingest-fixture.ts';
 import { mergeBatch } from './merge.ts';
-import { emptyMaps } from '../db/mis-records.ts';
+import { emptyMaps } from '../../db/mis-records.ts';
 import { syncHealth } from './sync-health.ts';
 import { COMPLETE, type RosterBatch } from './types.ts';
 

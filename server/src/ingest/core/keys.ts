@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Db } from '../db/database.ts';
+import type { Db } from '../../db/database.ts';
 
 const PREFIX = 'spi_';
 

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { oneRosterBundle } from '../../../test/oneroster-feeds.ts';
-import { zipOf } from '../../../test/zip-builder.ts';
-import { createSchool, loadRoster } from '../../db/school-store.ts';
-import { tempDatabase } from '../../../test/temp-database.ts';
-import { demoFeed } from '../../../test/ingest-fixture.ts';
-import { XOD_ESTAB, XOD_RELYING_PARTY, XOD_SECRET, xodStandInData } from '../../../test/xod-fixtures.ts';
-import { saveConnection } from '../xod-pull.ts';
-import { startXodStandIn } from '../../../test/xod-standin.ts';
+import { oneRosterBundle } from '../../../../test/oneroster-feeds.ts';
+import { zipOf } from '../../../../test/zip-builder.ts';
+import { createSchool, loadRoster } from '../../../db/school-store.ts';
+import { tempDatabase } from '../../../../test/temp-database.ts';
+import { demoFeed } from '../../../../test/ingest-fixture.ts';
+import { XOD_ESTAB, XOD_RELYING_PARTY, XOD_SECRET, xodStandInData } from '../../../../test/xod-fixtures.ts';
+import { saveConnection } from '../../xod/pull.ts';
+import { startXodStandIn } from '../../../../test/xod-standin.ts';
 import { FeedWorker } from './feed-pool.ts';
 
 const NOW = new Date('2026-11-10T10:00:00Z');

@@ -1,5 +1,5 @@
-import type { Db } from '../db/database.ts';
-import { schoolById } from '../db/school-store.ts';
+import type { Db } from '../../db/database.ts';
+import { schoolById } from '../../db/school-store.ts';
 import { ingestBatch, type IngestOutcome } from './ingest.ts';
 import type { RosterBatch } from './types.ts';
 

@@ -1,6 +1,6 @@
 import { rosterOn, type IsoDate, type MisData, type PersonStatus, type RosterView } from '@schoolping/shared';
-import type { Db } from '../db/database.ts';
-import { loadRoster, schoolById } from '../db/school-store.ts';
+import type { Db } from '../../db/database.ts';
+import { loadRoster, schoolById } from '../../db/school-store.ts';
 
 export type Change = 'joined' | 'left' | 'moved' | 'returned';
 

@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSchool, loadRoster, type SchoolRow } from '../db/school-store.ts';
-import { tempDatabase } from '../../test/temp-database.ts';
-import { syncHealth } from './sync-health.ts';
+import { createSchool, loadRoster, type SchoolRow } from '../../db/school-store.ts';
+import { tempDatabase } from '../../../test/temp-database.ts';
+import { syncHealth } from '../core/sync-health.ts';
 import {
   STUDENTS,
   XOD_ESTAB,
   XOD_RELYING_PARTY,
   XOD_SECRET,
   xodStandInData,
-} from '../../test/xod-fixtures.ts';
-import { pullAndIngest, type XodConnection } from './xod-pull.ts';
-import { startXodStandIn, type XodStandIn } from '../../test/xod-standin.ts';
+} from '../../../test/xod-fixtures.ts';
+import { pullAndIngest, type XodConnection } from './pull.ts';
+import { startXodStandIn, type XodStandIn } from '../../../test/xod-standin.ts';
 
 let standIn: XodStandIn;
 let temp: ReturnType<typeof tempDatabase>;

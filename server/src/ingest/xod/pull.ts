@@ -1,13 +1,13 @@
-import type { Db } from '../db/database.ts';
-import type { SchoolRow } from '../db/school-store.ts';
-import { keyringFor } from '../db/database.ts';
-import { xodSecretPurpose } from '../secrets/at-rest.ts';
-import { seal, unseal } from '../secrets/sealed.ts';
-import { ingestBatch, recordRefusal, type IngestOutcome } from './ingest.ts';
-import { recordRun, NO_COUNTS } from './runs.ts';
-import type { IngestIssue } from './types.ts';
-import { pullXporter, type XodTokenCache } from './xod-client.ts';
-import { parseXporter } from './xporter/parse.ts';
+import type { Db } from '../../db/database.ts';
+import type { SchoolRow } from '../../db/school-store.ts';
+import { keyringFor } from '../../db/database.ts';
+import { xodSecretPurpose } from '../../secrets/at-rest.ts';
+import { seal, unseal } from '../../secrets/sealed.ts';
+import { ingestBatch, recordRefusal, type IngestOutcome } from '../core/ingest.ts';
+import { recordRun, NO_COUNTS } from '../core/runs.ts';
+import type { IngestIssue } from '../core/types.ts';
+import { pullXporter, type XodTokenCache } from './client.ts';
+import { parseXporter } from '../xporter/parse.ts';
 
 export interface XodConnection {
   readonly schoolId: number;

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import type { Db } from '../../db/database.ts';
 import { recentRuns, runById, type StoredRun } from './runs.ts';
 
 export type SyncState = 'ok' | 'late' | 'failing';

@@ -1,9 +1,9 @@
 import { isoDate, londonInstant } from '@schoolping/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadRoster } from '../db/school-store.ts';
+import { loadRoster } from '../../db/school-store.ts';
 import { changesOn, runDaily } from './daily.ts';
 import { acceptHeld, discardHeld, listHeld } from './held.ts';
-import { demoFeed, ingestFixture, push, type IngestFixture } from '../../test/ingest-fixture.ts';
+import { demoFeed, ingestFixture, push, type IngestFixture } from '../../../test/ingest-fixture.ts';
 
 let fixture: IngestFixture;
 afterEach(() => {

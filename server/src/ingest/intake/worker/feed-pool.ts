@@ -2,10 +2,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Db } from '../../db/database.ts';
-import { keyringFor } from '../../db/database.ts';
+import type { Db } from '../../../db/database.ts';
+import { keyringFor } from '../../../db/database.ts';
 import { runFeedJob, sourceOf, type FeedJob, type FeedReply } from '../feed-job.ts';
-import { recordRefusal } from '../ingest.ts';
+import { recordRefusal } from '../../core/ingest.ts';
 import type { JobMessage, ReplyMessage } from './messages.ts';
 
 /*

@@ -7,7 +7,7 @@
  * never goes null, `<Set>_deleted` + `__changedRows__` in changesets, and errors that may arrive as
  * HTTP 200 with an `ExceptionMessage`.
  */
-import { readPagination, type Pagination } from './xporter/pagination.ts';
+import { readPagination, type Pagination } from '../xporter/pagination.ts';
 
 export interface XodConfig {
   /** e.g. https://xporter.groupcall.com */
