@@ -12,6 +12,7 @@ import type { Db } from './db/database.ts';
 import { keyringFor } from './db/database.ts';
 import { LOCAL_PROXIES } from './http/client-address.ts';
 import { Metrics } from './http/metrics.ts';
+import { metricsRoute, Telemetry } from './http/prometheus.ts';
 import { refuseCrossSite } from './http/csrf.ts';
 import type { AppEnv, AppContext } from './http/env.ts';
 import { inlineScriptHashes, securityHeaders } from './http/security-headers.ts';
@@ -35,6 +36,8 @@ export interface AppOptions {
   readonly proxyAddresses?: readonly string[];
   /** Where refusals and other operational lines go; stderr by default. */
   readonly log?: (line: string) => void;
+  /** METRICS_TOKEN: lets a scraper elsewhere read /metrics; on this machine no token is needed. */
+  readonly metricsToken?: string;
 }
 
 export function createApp({
@@ -45,6 +48,7 @@ export function createApp({
   trustedProxies,
   proxyAddresses,
   log,
+  metricsToken,
 }: AppOptions): Hono<AppEnv> {
   const context: AppContext = {
     db,
@@ -59,6 +63,7 @@ export function createApp({
     },
     proxies: { hops: trustedProxies ?? 0, from: proxyAddresses ?? LOCAL_PROXIES },
     metrics: new Metrics(),
+    telemetry: new Telemetry(db, clock),
     log:
       log ??
       ((line) => {
@@ -66,7 +71,9 @@ export function createApp({
       }),
   };
   const app = new Hono<AppEnv>();
+  app.use('*', context.telemetry.middleware());
   app.use('*', securityHeaders(inlineScriptHashes(webBuildDir)));
+  app.route('/metrics', metricsRoute(context.telemetry, metricsToken));
   app.use('/api/*', refuseCrossSite());
   app.use('/api/*', attachPrincipal(context));
   app.route('/api/health', healthRoutes(context));

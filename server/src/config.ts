@@ -18,6 +18,8 @@ export interface ServerConfig {
   readonly proxyAddresses: readonly string[];
   /** SECRET_KEY_FILE: the server key, outside the data folder. */
   readonly keyFile: string;
+  /** METRICS_TOKEN: a scraper elsewhere sends it to read /metrics (this machine needs none). */
+  readonly metricsToken: string | undefined;
   /** NO_DEMO=1: start empty instead of loading the demo school on the first run. */
   readonly loadDemo: boolean;
 }
@@ -68,6 +70,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       ? parseProxyAddresses(env.TRUSTED_PROXY_ADDRESSES)
       : LOCAL_PROXIES,
     keyFile: keyFilePath(env),
+    metricsToken: env.METRICS_TOKEN === '' ? undefined : env.METRICS_TOKEN,
     loadDemo: env.NO_DEMO !== '1',
   };
 }

@@ -41,6 +41,7 @@ const app = createApp({
   identity: config.identity,
   trustedProxies: config.trustedProxies,
   proxyAddresses: config.proxyAddresses,
+  metricsToken: config.metricsToken,
 });
 const log = (line: string): void => {
   console.error(line);

@@ -8,6 +8,7 @@ import type { RateLimiter } from '../auth/rate-limit.ts';
 import type { Keyring } from '../secrets/keyring.ts';
 import type { ProxyTrust } from './client-address.ts';
 import type { Metrics } from './metrics.ts';
+import type { Telemetry } from './prometheus.ts';
 
 /** What every request knows about who is asking, set by the session middleware. */
 export interface AppEnv {
@@ -37,5 +38,7 @@ export interface AppContext {
   /** Reverse proxies of ours in front of the server, and where they connect from. */
   readonly proxies: ProxyTrust;
   readonly metrics: Metrics;
+  /** Prometheus counters and gauges, served at /metrics. */
+  readonly telemetry: Telemetry;
   readonly log: (line: string) => void;
 }

@@ -99,6 +99,7 @@ export function authRoutes(context: AppContext) {
       limits.address.fail(keys.address, now);
       return null;
     }
+    context.telemetry.rateLimited.inc({ reason: 'sign-in' });
     return tooMany(c, wait);
   }
 
@@ -119,6 +120,7 @@ export function authRoutes(context: AppContext) {
     } catch (error) {
       if (!(error instanceof QueueFullError)) throw error;
       refund(keys);
+      context.telemetry.rateLimited.inc({ reason: 'password-queue-full' });
       return null;
     }
   }
@@ -135,7 +137,10 @@ export function authRoutes(context: AppContext) {
     const now = clock().getTime();
     const key = `totp:user:${user.id}`;
     const wait = limits.secondFactor.waitFor(key, now);
-    if (wait > 0) return tooMany(c, wait);
+    if (wait > 0) {
+      context.telemetry.rateLimited.inc({ reason: 'authenticator' });
+      return tooMany(c, wait);
+    }
     limits.secondFactor.fail(key, now);
     return null;
   }

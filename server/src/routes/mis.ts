@@ -55,7 +55,11 @@ export function misRoutes(context: AppContext) {
       `This route takes ${expected}, not "${mediaType(c.req.header('content-type')) || 'no Content-Type'}". Nothing was changed.`,
     );
   async function run(c: Context<Env>, job: FeedJob) {
+    const started = performance.now();
     const reply = await feedWorker.run(db, job, clock());
+    const source = sourceOf(c);
+    context.telemetry.feeds.inc({ source, status: String(reply.status) });
+    context.telemetry.feedSeconds.observe({ source }, (performance.now() - started) / 1000);
     return c.json(reply.body, reply.status);
   }
 

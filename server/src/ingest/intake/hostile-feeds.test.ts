@@ -105,7 +105,7 @@ async function refused(send: () => Promise<Response>): Promise<Refusal & { body:
   };
 }
 
-describe('zip bombs and damaged zips', () => {
+describe('zip bombs and damaged zips', { timeout: 30_000 }, () => {
   it('refuses a 1 MB zip whose entry claims 100 bytes but inflates to 1 GiB, stopping as it inflates', async () => {
     const bomb = buildZip([zerosEntry('users.csv', 1024, 100)]);
     expect(bomb.length).toBeLessThan(1_200_000);
@@ -315,7 +315,7 @@ describe('a page of an XoD answer', () => {
 });
 
 // Last: the roster it leaves behind makes every digest above slower.
-describe('long feeds', () => {
+describe('long feeds', { timeout: 60_000 }, () => {
   it('reads a 100,000-row OneRoster feed off the request thread, and folds its 50,000 warnings', async () => {
     // A school of its own: this feed is its first, whatever the tests above left in the other.
     const trust = createSchool(temp.db, { name: 'Big Trust Academy', estab: '8012001' }, NOW);

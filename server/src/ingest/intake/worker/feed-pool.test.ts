@@ -22,7 +22,7 @@ const runs = (outcome: string): number =>
   (temp.db.prepare('SELECT count(*) AS n FROM ingest_runs WHERE outcome = ?').get(outcome) as { n: number })
     .n;
 
-describe('the ingest worker', () => {
+describe('the ingest worker', { timeout: 60_000 }, () => {
   it('refuses and records a feed that exhausts its memory, and reads the next one with a fresh worker', async () => {
     temp = tempDatabase();
     const school = createSchool(temp.db, { name: 'Brookfield Primary School', estab: '8012000' }, NOW);
