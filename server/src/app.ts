@@ -13,6 +13,7 @@ import { keyringFor } from './db/database.ts';
 import { LOCAL_PROXIES } from './http/client-address.ts';
 import { Metrics } from './http/metrics.ts';
 import { metricsRoute, Telemetry } from './http/prometheus.ts';
+import { requestLog, silentLogger, type Logger } from './http/request-log.ts';
 import { refuseCrossSite } from './http/csrf.ts';
 import type { AppEnv, AppContext } from './http/env.ts';
 import { inlineScriptHashes, securityHeaders } from './http/security-headers.ts';
@@ -36,6 +37,8 @@ export interface AppOptions {
   readonly proxyAddresses?: readonly string[];
   /** Where refusals and other operational lines go; stderr by default. */
   readonly log?: (line: string) => void;
+  /** One structured line per request; silent when not given (tests). */
+  readonly logger?: Logger;
   /** METRICS_TOKEN: lets a scraper elsewhere read /metrics; on this machine no token is needed. */
   readonly metricsToken?: string;
 }
@@ -48,6 +51,7 @@ export function createApp({
   trustedProxies,
   proxyAddresses,
   log,
+  logger = silentLogger,
   metricsToken,
 }: AppOptions): Hono<AppEnv> {
   const context: AppContext = {
@@ -67,10 +71,11 @@ export function createApp({
     log:
       log ??
       ((line) => {
-        console.error(line);
+        logger.info(line);
       }),
   };
   const app = new Hono<AppEnv>();
+  app.use('*', requestLog(logger));
   app.use('*', context.telemetry.middleware());
   app.use('*', securityHeaders(inlineScriptHashes(webBuildDir)));
   app.route('/metrics', metricsRoute(context.telemetry, metricsToken));

@@ -8,6 +8,7 @@ import { createDemoAccounts, readDemoSignIns } from './demo-accounts.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
 import { startDailySchedule, startPullSchedule } from './scheduler.ts';
 import { table } from './cli/output.ts';
+import { createLogger } from './http/request-log.ts';
 import { defaultSchool, summarise } from './school-summary.ts';
 import { feedWorker } from './ingest/intake/worker/feed-pool.ts';
 import { defaultBuildDir } from './static-files.ts';
@@ -34,7 +35,9 @@ function openOrExplain(): ReturnType<typeof openServerDatabase> {
 }
 const loaded = config.loadDemo ? loadDemoOnFirstRun(db, systemClock()) : null;
 if (loaded) await createDemoAccounts(db, loaded, config.dataDir, systemClock());
+const logger = createLogger(process.env);
 const app = createApp({
+  logger,
   db,
   clock: systemClock,
   webBuildDir: defaultBuildDir(),
@@ -44,7 +47,7 @@ const app = createApp({
   metricsToken: config.metricsToken,
 });
 const log = (line: string): void => {
-  console.error(line);
+  logger.info(line);
 };
 const stopDaily = startDailySchedule(db, systemClock, log);
 const stopPulls = startPullSchedule(db, systemClock, log);
