@@ -1,6 +1,6 @@
 import { londonInstant } from '@schoolping/shared';
 import { UnknownSchemaError } from './db/database.ts';
-import { systemClock } from './clock.ts';
+import { clockNotice, systemClock } from './clock.ts';
 import { listSchools } from './db/school-store.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
 import { HeldSnapshotError } from './ingest/core/held.ts';
@@ -80,6 +80,7 @@ const commands: Record<string, Command> = {
 };
 
 const [name = 'help', ...rest] = process.argv.slice(2);
+if (clockNotice) console.error(clockNotice);
 const command = commands[name];
 if (!command) {
   console.error(`Unknown command "${name}". Try: npx schoolping help`);

@@ -110,6 +110,30 @@ describe('npm start', () => {
     expect(result.stderr).toContain('was sealed with key k1');
   }, 60_000);
 
+  it('runs as of SCHOOLPING_CLOCK, says so, and has the demo Year 6 left the day after their leave date', async () => {
+    const dataDir = freshDir();
+    const env = { DATA_DIR: dataDir, SCHOOLPING_CLOCK: '2027-07-24T09:00:00+01:00' };
+    const started = await start(env);
+    expect(started.output()).toContain('The clock is set by SCHOOLPING_CLOCK');
+    expect(started.output()).toContain('2027-07-24T08:00:00.000Z');
+    server?.kill('SIGTERM');
+    const leavers = spawnSync(
+      process.execPath,
+      [join(import.meta.dirname, '..', 'bin', 'schoolping.js'), 'leavers', '--date', '2027-07-24', '--json'],
+      {
+        env: { ...process.env, ...env, SECRET_KEY_FILE: `${dataDir}.server-key.json` },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    const check = JSON.parse(leavers.stdout) as {
+      pupils: { leavingDate: string; expected: string; actual: string | null }[];
+    };
+    const yearSix = check.pupils.filter((pupil) => pupil.leavingDate === '2027-07-23');
+    expect(yearSix.length).toBeGreaterThan(50);
+    expect(yearSix.every((pupil) => pupil.expected === 'leaver' && pupil.actual === 'leaver')).toBe(true);
+  }, 60_000);
+
   it('starts empty with NO_DEMO=1', async () => {
     const started = await start({ DATA_DIR: freshDir(), NO_DEMO: '1' });
     expect(started.output()).not.toContain('Demo sign-ins');

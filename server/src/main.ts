@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { guardUpgrades } from './http/upgrade.ts';
-import { systemClock } from './clock.ts';
+import { clockNotice, systemClock } from './clock.ts';
 import { readConfig } from './config.ts';
 import { createDemoAccounts, readDemoSignIns } from './demo-accounts.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
@@ -17,6 +17,7 @@ import { KeyFileError } from './secrets/keyring.ts';
 import { openServerDatabase } from './secrets/startup.ts';
 
 const config = readConfig();
+if (clockNotice) console.log(clockNotice);
 const db = openOrExplain();
 
 /** A missing or different server key stops the start with its sentence, not a stack trace. */
