@@ -40,7 +40,8 @@ export default defineConfig({
   webServer: {
     command: 'npx tsx ../server/src/main.ts',
     url: `http://localhost:${port}/api/health`,
-    env: { PORT: String(port), DATA_DIR: dataDir, SECRET_KEY_FILE: keyFile },
+    // Requests are logged at info; warnings and errors are enough beside the test report.
+    env: { PORT: String(port), DATA_DIR: dataDir, SECRET_KEY_FILE: keyFile, LOG_LEVEL: 'warn' },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

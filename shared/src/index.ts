@@ -15,5 +15,6 @@ export * from './demo/school.ts';
 export * from './api/school-summary.ts';
 export * from './demo/random.ts';
 export * from './roster/leavers-check.ts';
+export * from './auth/roles.ts';
 export * from './auth/policy.ts';
 export * from './api/me.ts';

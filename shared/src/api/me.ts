@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../intents/state.ts';
+import { ROLES } from '../auth/roles.ts';
 
 /** GET /api/auth/me: who is signed in. The server builds it; the PWA parses and keeps it offline. */
 export const meSchema = z.object({

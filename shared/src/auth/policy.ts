@@ -1,19 +1,9 @@
-import type { Role } from '../intents/state.ts';
+import type { Principal, Role } from './roles.ts';
 
 /*
  * Who may read or write what: one table for the server, which enforces it on every request (and,
  * once sync exists, every frame), and for the PWA, which uses it only to hide what a role cannot do.
  */
-
-export interface Principal {
-  readonly userId: number;
-  readonly schoolId: number;
-  readonly roles: readonly Role[];
-  /** The MIS contact a parent account stands for. */
-  readonly contactId: string | null;
-  /** A parent whose children have all left may read for a while but change nothing. */
-  readonly isReadOnly: boolean;
-}
 
 export const STAFF_ROLES: readonly Role[] = ['staff', 'payments-admin', 'school-admin'];
 

@@ -1,7 +1,8 @@
 import type { Stamp } from '../wallet/types.ts';
 import { applyMessageDelete, applyMessageRead, applyMessageSend } from './message-intents.ts';
 import type { Intent, IntentType } from './schema.ts';
-import type { ApplyContext, Role, SchoolState } from './state.ts';
+import type { Role } from '../auth/roles.ts';
+import type { ApplyContext, SchoolState } from './state.ts';
 import { Rejection, type Verdict } from './verdict.ts';
 import { applyWalletClose, applyWalletSettle } from './wallet-intents.ts';
 

@@ -3,8 +3,7 @@ import type { Audience } from './schema.ts';
 import type { RosterView } from '../roster/types.ts';
 import type { Stamp, WalletBook } from '../wallet/types.ts';
 
-export const ROLES = ['staff', 'payments-admin', 'school-admin', 'parent'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../auth/roles.ts';
 
 export interface Actor {
   readonly id: string;
