@@ -85,6 +85,17 @@ describe('npm start', () => {
     expect(statSync(join(dataDir, 'demo-sign-ins.txt')).mode & 0o777).toBe(0o600);
     expect(await upgradeStatus(first.port, 'https://evil.example')).toBe(403);
     expect(await upgradeStatus(first.port, `http://127.0.0.1:${first.port}`)).toBe(404);
+    // The demo arrived through the ingest path: its MIS sync reads ok from the first start.
+    const health = spawnSync(
+      process.execPath,
+      [join(import.meta.dirname, '..', 'bin', 'schoolping.js'), 'mis-status'],
+      {
+        env: { ...process.env, DATA_DIR: dataDir, SECRET_KEY_FILE: `${dataDir}.server-key.json` },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(health.stdout).toMatch(/^MIS sync: OK\./);
     server?.kill('SIGTERM');
 
     const again = await start({ DATA_DIR: dataDir });

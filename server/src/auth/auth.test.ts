@@ -295,7 +295,7 @@ describe('leavers', () => {
     const parent = await fixture.addUser('parent', ['parent'], { misId: contactId });
     fixture.db
       .prepare(
-        "INSERT INTO roster_state (school_id, kind, mis_id, status) VALUES (?, 'contact', ?, 'leaver')",
+        "INSERT INTO roster_state (school_id, kind, mis_id, status) VALUES (?, 'contact', ?, 'leaver') ON CONFLICT (school_id, kind, mis_id) DO UPDATE SET status = 'leaver'",
       )
       .run(fixture.school.id, contactId);
     fixture.db

@@ -1,12 +1,4 @@
-import type {
-  MisContact,
-  MisData,
-  MisGroup,
-  MisLink,
-  MisMembership,
-  MisPupil,
-  MisStaff,
-} from '@schoolping/shared';
+import type { MisContact, MisGroup, MisLink, MisMembership, MisPupil, MisStaff } from '@schoolping/shared';
 import type { Db } from './database.ts';
 
 /*
@@ -72,16 +64,4 @@ export function loadRecordMaps(db: Db, schoolId: number): RecordMaps {
     (maps[row.kind] as Map<string, unknown>).set(row.mis_id, JSON.parse(row.data));
   }
   return maps;
-}
-
-/** Every record of a roster with its kind and key, as the table stores it. */
-export function recordsOf(mis: MisData): [RecordKind, string, unknown][] {
-  return [
-    ...mis.pupils.map((pupil): [RecordKind, string, unknown] => ['pupil', pupil.id, pupil]),
-    ...mis.contacts.map((contact): [RecordKind, string, unknown] => ['contact', contact.id, contact]),
-    ...mis.links.map((link): [RecordKind, string, unknown] => ['link', recordKey.link(link), link]),
-    ...mis.groups.map((group): [RecordKind, string, unknown] => ['group', group.id, group]),
-    ...mis.memberships.map((m): [RecordKind, string, unknown] => ['membership', membershipKey(m), m]),
-    ...mis.staff.map((member): [RecordKind, string, unknown] => ['staff', member.id, member]),
-  ];
 }

@@ -1,5 +1,5 @@
 import type { LedgerEntry, MisData, SchoolInfo, Wallet, WalletBook } from '@schoolping/shared';
-import { loadRecordMaps, recordsOf, type RecordMaps } from './mis-records.ts';
+import { loadRecordMaps, type RecordMaps } from './mis-records.ts';
 import type { Db } from './database.ts';
 
 export interface SchoolRow {
@@ -23,14 +23,6 @@ export function createSchool(db: Db, info: SchoolInfo, now: Date): SchoolRow {
     .prepare('INSERT INTO schools (name, estab, created_at) VALUES (?, ?, ?)')
     .run(info.name, info.estab, now.toISOString());
   return { id: Number(result.lastInsertRowid), name: info.name, estab: info.estab };
-}
-
-export function saveRoster(db: Db, schoolId: number, mis: MisData): void {
-  const upsert = db.prepare(
-    `INSERT INTO mis_records (school_id, kind, mis_id, data) VALUES (?, ?, ?, ?)
-     ON CONFLICT (school_id, kind, mis_id) DO UPDATE SET data = excluded.data`,
-  );
-  for (const [kind, misId, data] of recordsOf(mis)) upsert.run(schoolId, kind, misId, JSON.stringify(data));
 }
 
 /** The roster as stored, with the school's own do-not-contact blocks applied. */
