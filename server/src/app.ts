@@ -11,7 +11,7 @@ import type { Clock } from './clock.ts';
 import type { Db } from './db/database.ts';
 import { keyringFor } from './db/database.ts';
 import { LOCAL_PROXIES } from './http/client-address.ts';
-import { Metrics } from './http/metrics.ts';
+import { LogSampler } from './http/log-sampler.ts';
 import { metricsRoute, Telemetry } from './http/prometheus.ts';
 import { requestLog, silentLogger, type Logger } from './http/request-log.ts';
 import { refuseCrossSite } from './http/csrf.ts';
@@ -66,7 +66,7 @@ export function createApp({
       secondFactor: new RateLimiter(SECOND_FACTOR_RULE),
     },
     proxies: { hops: trustedProxies ?? 0, from: proxyAddresses ?? LOCAL_PROXIES },
-    metrics: new Metrics(),
+    anonymousRefusalLog: new LogSampler(),
     telemetry: new Telemetry(db, clock),
     log:
       log ??

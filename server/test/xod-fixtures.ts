@@ -4,7 +4,8 @@
  * read ../shared at runtime. Where no recording exists (Contacts, StudentContacts, StudentMembers) the
  * rows follow the field tables in Groupcall's own endpoint documentation, and say so.
  */
-import type { StandInData, XodRecord } from './xod-standin.ts';
+import type { XodConnection } from '../src/ingest/xod/pull.ts';
+import type { StandInData, XodRecord, XodStandIn } from './xod-standin.ts';
 
 export const XOD_ESTAB = '3281101';
 export const XOD_RELYING_PARTY = 'relying-party.com';
@@ -640,5 +641,21 @@ export function xodStandInData(): StandInData {
         StudentMembers: [{ Id: 'GR-180.PL-3221' }],
       },
     },
+  };
+}
+
+/** A school's connection to this stand-in, with the test estab and credentials it accepts. */
+export function standInConnection(
+  standIn: Pick<XodStandIn, 'baseUrl' | 'tokenUrl'>,
+  schoolId: number,
+): XodConnection {
+  return {
+    schoolId,
+    baseUrl: standIn.baseUrl,
+    tokenUrl: standIn.tokenUrl,
+    xodEstab: XOD_ESTAB,
+    relyingParty: XOD_RELYING_PARTY,
+    secret: XOD_SECRET,
+    everyHours: 4,
   };
 }

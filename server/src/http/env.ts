@@ -7,7 +7,7 @@ import type { Db } from '../db/database.ts';
 import type { RateLimiter } from '../auth/rate-limit.ts';
 import type { Keyring } from '../secrets/keyring.ts';
 import type { ProxyTrust } from './client-address.ts';
-import type { Metrics } from './metrics.ts';
+import type { LogSampler } from './log-sampler.ts';
 import type { Telemetry } from './prometheus.ts';
 
 /** What every request knows about who is asking, set by the session middleware. */
@@ -37,7 +37,8 @@ export interface AppContext {
   };
   /** Reverse proxies of ours in front of the server, and where they connect from. */
   readonly proxies: ProxyTrust;
-  readonly metrics: Metrics;
+  /** Paces the log line about anonymous refusals. */
+  readonly anonymousRefusalLog: LogSampler;
   /** Prometheus counters and gauges, served at /metrics. */
   readonly telemetry: Telemetry;
   readonly log: (line: string) => void;

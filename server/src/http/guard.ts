@@ -45,9 +45,8 @@ export function guard(context: AppContext, route: RouteId): MiddlewareHandler<Ap
         context.clock(),
       );
     } else {
-      context.metrics.increment('anonymous-refusals');
-      const line = context.metrics.sample(
-        'anonymous-refusals',
+      context.telemetry.anonymousRefusals.inc();
+      const line = context.anonymousRefusalLog.note(
         context.clock().getTime(),
         (since) =>
           `Refused ${since} anonymous request${since === 1 ? '' : 's'} since the last report (latest: ${route}).`,

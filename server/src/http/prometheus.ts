@@ -34,6 +34,11 @@ export class Telemetry {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
+  readonly anonymousRefusals = new Counter({
+    name: 'schoolping_anonymous_refusals_total',
+    help: 'Requests refused because nobody was signed in (counted, not audited).',
+    registers: [this.registry],
+  });
   readonly rateLimited = new Counter({
     name: 'schoolping_rate_limited_total',
     help: 'Requests refused by a rate limit or a full password queue, by reason.',

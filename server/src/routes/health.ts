@@ -14,7 +14,7 @@ export function deepHealth(db: Db): { status: 'ok' | 'degraded'; database: strin
 const DEEP_CHECK_EVERY_MS = 60_000;
 
 export function healthRoutes(context: AppContext) {
-  const { db, metrics, clock } = context;
+  const { db, telemetry, clock } = context;
   let lastDeep: { at: number; report: ReturnType<typeof deepHealth> } | null = null;
   return (
     new Hono<AppEnv>()
@@ -23,13 +23,19 @@ export function healthRoutes(context: AppContext) {
         const schemaVersion = db.pragma('user_version', { simple: true }) as number;
         return c.json({ status: 'ok', schemaVersion });
       })
-      .get('/deep', guard(context, 'GET /api/health/deep'), (c) => {
+      .get('/deep', guard(context, 'GET /api/health/deep'), async (c) => {
         const now = clock().getTime();
         if (lastDeep === null || now - lastDeep.at >= DEEP_CHECK_EVERY_MS)
           lastDeep = { at: now, report: deepHealth(db) };
         const { report, at } = lastDeep;
         return c.json(
-          { ...report, checkedAt: new Date(at).toISOString(), counters: metrics.snapshot() },
+          {
+            ...report,
+            checkedAt: new Date(at).toISOString(),
+            counters: {
+              'anonymous-refusals': (await telemetry.anonymousRefusals.get()).values[0]?.value ?? 0,
+            },
+          },
           report.status === 'ok' ? 200 : 503,
         );
       })

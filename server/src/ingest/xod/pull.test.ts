@@ -2,13 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSchool, loadRoster, type SchoolRow } from '../../db/school-store.ts';
 import { tempDatabase } from '../../../test/temp-database.ts';
 import { syncHealth } from '../core/sync-health.ts';
-import {
-  STUDENTS,
-  XOD_ESTAB,
-  XOD_RELYING_PARTY,
-  XOD_SECRET,
-  xodStandInData,
-} from '../../../test/xod-fixtures.ts';
+import { STUDENTS, standInConnection, xodStandInData } from '../../../test/xod-fixtures.ts';
 import { pullAndIngest, type XodConnection } from './pull.ts';
 import { startXodStandIn, type XodStandIn } from '../../../test/xod-standin.ts';
 
@@ -29,15 +23,7 @@ afterEach(async () => {
 });
 
 function connection(): XodConnection {
-  return {
-    schoolId: school.id,
-    baseUrl: standIn.baseUrl,
-    tokenUrl: standIn.tokenUrl,
-    xodEstab: XOD_ESTAB,
-    relyingParty: XOD_RELYING_PARTY,
-    secret: XOD_SECRET,
-    everyHours: 4,
-  };
+  return standInConnection(standIn, school.id);
 }
 
 describe('pulling from Xporter on Demand', () => {

@@ -4,7 +4,7 @@ import { zipOf } from '../../../../test/zip-builder.ts';
 import { createSchool, loadRoster } from '../../../db/school-store.ts';
 import { tempDatabase } from '../../../../test/temp-database.ts';
 import { demoFeed } from '../../../../test/ingest-fixture.ts';
-import { XOD_ESTAB, XOD_RELYING_PARTY, XOD_SECRET, xodStandInData } from '../../../../test/xod-fixtures.ts';
+import { standInConnection, xodStandInData } from '../../../../test/xod-fixtures.ts';
 import { saveConnection } from '../../xod/pull.ts';
 import { startXodStandIn } from '../../../../test/xod-standin.ts';
 import { FeedWorker } from './feed-pool.ts';
@@ -87,15 +87,7 @@ describe('the ingest worker', { timeout: 60_000 }, () => {
     const standIn = await startXodStandIn(xodStandInData());
     try {
       const school = createSchool(temp.db, { name: 'Waters Edge Primary School', estab: '8232999' }, NOW);
-      saveConnection(temp.db, {
-        schoolId: school.id,
-        baseUrl: standIn.baseUrl,
-        tokenUrl: standIn.tokenUrl,
-        xodEstab: XOD_ESTAB,
-        relyingParty: XOD_RELYING_PARTY,
-        secret: XOD_SECRET,
-        everyHours: 4,
-      });
+      saveConnection(temp.db, standInConnection(standIn, school.id));
       worker = new FeedWorker();
       const reply = await worker.run(temp.db, { kind: 'xod-pull', schoolId: school.id }, NOW);
       expect(reply).toMatchObject({ status: 200, body: { outcome: 'applied' } });
