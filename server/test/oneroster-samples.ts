@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { IsoDate } from '@schoolping/shared';
-import { parseCsv, writeCsv } from '../src/ingest/oneroster/csv.ts';
+import { parseCsv } from '../src/ingest/oneroster/csv.ts';
+import { writeCsv } from './csv-writer.ts';
 
 /** The three sample sets, copied byte for byte from moodle-enrol_oneroster (see fixtures/SOURCES.md). */
 export const SAMPLES = {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCsv, writeCsv } from './csv.ts';
+import { writeCsv } from '../../../test/csv-writer.ts';
+import { parseCsv } from './csv.ts';
 
 function rows(text: string): readonly (readonly string[])[] {
   const result = parseCsv(text, 'users.csv');
@@ -65,6 +66,24 @@ describe('parseCsv', () => {
   it('refuses text after a closing quote', () => {
     const result = parseCsv('a,"b"c', 'orgs.csv');
     expect(result.ok ? null : result.error.where).toBe('orgs.csv:1:2');
+  });
+
+  it('reads a quoted value that itself begins and ends with a quote', () => {
+    expect(rows('"""Hi"" she said, ""bye""",é\r\n"😀",x')).toEqual([
+      ['"Hi" she said, "bye"', 'é'],
+      ['😀', 'x'],
+    ]);
+  });
+
+  it('refuses text after a closing quote in words, wherever the quote falls', () => {
+    for (const text of ['x,"b"c', 'x,"b"c"', 'x,"b""c"d\r\ny']) {
+      const result = parseCsv(text, 'orgs.csv');
+      expect(result.ok ? null : result.error).toEqual({
+        where: 'orgs.csv:1:2',
+        code: 'csv-text-after-quote',
+        message: 'Row 1, column 2 of orgs.csv has text after the closing quote; quote the whole value.',
+      });
+    }
   });
 
   it('refuses a row with more than 1,000 fields', () => {

@@ -1,10 +1,17 @@
+import { Buffer } from 'node:buffer';
+import { CsvError, parse, type InfoField } from 'csv-parse/sync';
 import type { IngestIssue } from '../core/types.ts';
 
 /*
- * RFC 4180 CSV, as OneRoster exporters write it: comma-separated, fields optionally in double
- * quotes, a quote inside a quoted field doubled, CRLF or LF line ends, and no terminator required
- * after the last line. Rows are numbered as a spreadsheet shows them (header = row 1), so a quoted
- * field spanning lines is still one row.
+ * RFC 4180 CSV, as OneRoster exporters write it, read with csv-parse: comma-separated, fields
+ * optionally in double quotes, a quote inside a quoted field doubled, CRLF, LF or a lone CR as the
+ * line end (mixed within one file, as hand-edited exports are), and no terminator required after
+ * the last line. Rows are numbered as a spreadsheet shows them (header = row 1), so a quoted field
+ * spanning lines is still one row.
+ *
+ * Two habits of real exports differ from the strict standard and are kept on purpose: a stray
+ * quote inside an unquoted value (5'10") is a character, not an error; but text after a closing
+ * quote ("b"c) is refused, because it usually means a value was cut and pasted wrongly.
  */
 
 export interface CsvLimits {
@@ -19,111 +26,98 @@ export type CsvResult =
   | { readonly ok: true; readonly rows: readonly (readonly string[])[] }
   | { readonly ok: false; readonly error: IngestIssue };
 
-const QUOTE = 34;
-const COMMA = 44;
-const CR = 13;
-const LF = 10;
+/** Raised from inside the parse when a rule of ours (not csv-parse's) refuses a value. */
+class RefusedValue extends Error {
+  constructor(
+    readonly row: number,
+    readonly column: number,
+    readonly code: string,
+  ) {
+    super(code);
+  }
+}
 
 export function parseCsv(text: string, file: string, limits: CsvLimits = DEFAULT_CSV_LIMITS): CsvResult {
   if (text.length > limits.maxChars) {
     return fail(file, 'file-too-large', `${file} is larger than the ${limits.maxChars}-character limit.`);
   }
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const rows: string[][] = [];
-  let fields: string[] = [];
-  let position = 0;
-  const length = body.length;
-  // An empty file has no rows at all, not one empty row.
-  if (length === 0) return { ok: true, rows };
-
-  for (;;) {
-    const rowNumber = rows.length + 1;
-    const column = fields.length + 1;
-    let value: string;
-    if (body.charCodeAt(position) === QUOTE) {
-      const quoted = readQuoted(body, position + 1);
-      if (quoted === null) {
-        return fail(
-          `${file}:${rowNumber}:${column}`,
-          'csv-unterminated-quote',
-          `Row ${rowNumber}, column ${column} of ${file} opens a quoted value that is never closed.`,
-        );
-      }
-      value = quoted.value;
-      position = quoted.end;
-      const next = body.charCodeAt(position);
-      if (position < length && next !== COMMA && next !== CR && next !== LF) {
-        return fail(
-          `${file}:${rowNumber}:${column}`,
-          'csv-text-after-quote',
-          `Row ${rowNumber}, column ${column} of ${file} has text after the closing quote; quote the whole value.`,
-        );
-      }
-    } else {
-      // Unquoted: up to the next comma or line end. A stray quote inside is kept as a character.
-      let end = position;
-      while (end < length) {
-        const code = body.charCodeAt(end);
-        if (code === COMMA || code === CR || code === LF) break;
-        end++;
-      }
-      value = body.slice(position, end);
-      position = end;
-    }
-    fields.push(value);
-    if (fields.length > limits.maxFieldsPerRow) {
-      return fail(
-        `${file}:${rowNumber}:${fields.length}`,
-        'csv-too-many-fields',
-        `Row ${rowNumber} of ${file} has more than ${limits.maxFieldsPerRow} values.`,
-      );
-    }
-    if (position >= length) {
-      rows.push(fields);
-      return { ok: true, rows };
-    }
-    const code = body.charCodeAt(position);
-    if (code === COMMA) {
-      position++;
-      continue;
-    }
-    // A line end: CRLF, LF, or a lone CR (old Mac exports).
-    position += code === CR && body.charCodeAt(position + 1) === LF ? 2 : 1;
-    rows.push(fields);
-    fields = [];
-    if (position >= length) return { ok: true, rows };
+  const bytes = Buffer.from(text, 'utf8');
+  try {
+    const rows = parse(bytes, {
+      bom: true,
+      // Relaxed so that a stray quote in an unquoted value is kept; checkValue refuses the other
+      // case relaxing lets through (text after a closing quote).
+      relax_quotes: true,
+      // Column counts are checked against the header by the caller, which names the row.
+      relax_column_count: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      cast: (value, context) => checkValue(value, context, bytes, limits),
+    });
+    return { ok: true, rows };
+  } catch (error) {
+    return { ok: false, error: describe(error, file, limits) };
   }
 }
 
-/** Reads a quoted value whose opening quote is just before `start`; null if it never closes. */
-function readQuoted(body: string, start: number): { value: string; end: number } | null {
-  let value = '';
-  let from = start;
-  for (;;) {
-    const quote = body.indexOf('"', from);
-    if (quote === -1) return null;
-    value += body.slice(from, quote);
-    if (body.charCodeAt(quote + 1) === QUOTE) {
-      value += '"';
-      from = quote + 2;
-      continue;
+/**
+ * At cast time csv-parse's `bytes` is the offset just past the value's raw text. A quoted value
+ * read strictly is exactly `"` + the value with quotes doubled + `"`; anything else means the
+ * relaxed reading kept text after a closing quote.
+ */
+function checkValue(value: string, context: InfoField, bytes: Buffer, limits: CsvLimits): string {
+  const row = context.records + 1;
+  const column = context.index + 1;
+  if (column > limits.maxFieldsPerRow) throw new RefusedValue(row, column, 'csv-too-many-fields');
+  if (context.quoting) {
+    const strict = Buffer.from(`"${value.replaceAll('"', '""')}"`, 'utf8');
+    const end = context.bytes;
+    if (end < strict.length || !strict.equals(bytes.subarray(end - strict.length, end))) {
+      throw new RefusedValue(row, column, 'csv-text-after-quote');
     }
-    return { value, end: quote + 1 };
   }
+  return value;
+}
+
+function describe(error: unknown, file: string, limits: CsvLimits): IngestIssue {
+  if (error instanceof RefusedValue) {
+    const where = `${file}:${error.row}:${error.column}`;
+    if (error.code === 'csv-too-many-fields') {
+      return {
+        where,
+        code: error.code,
+        message: `Row ${error.row} of ${file} has more than ${limits.maxFieldsPerRow} values.`,
+      };
+    }
+    return {
+      where,
+      code: error.code,
+      message: `Row ${error.row}, column ${error.column} of ${file} has text after the closing quote; quote the whole value.`,
+    };
+  }
+  if (error instanceof CsvError) {
+    const row = numberOr(error['records'], 0) + 1;
+    const column = numberOr(error['column'], 0) + 1;
+    const where = `${file}:${row}:${column}`;
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+      return {
+        where,
+        code: 'csv-unterminated-quote',
+        message: `Row ${row}, column ${column} of ${file} opens a quoted value that is never closed.`,
+      };
+    }
+    return {
+      where,
+      code: 'csv-unreadable',
+      message: `Row ${row}, column ${column} of ${file}: ${error.message}`,
+    };
+  }
+  throw error;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }
 
 function fail(where: string, code: string, message: string): CsvResult {
   return { ok: false, error: { where, code, message } };
-}
-
-/** Writes a table as RFC 4180 CSV, quoting only where needed; used by the tests and fixtures. */
-export function writeCsv(rows: readonly (readonly string[])[], lineEnd = '\r\n'): string {
-  // A row of one empty value is written `""` so that it does not read back as a blank line end.
-  return rows
-    .map((row) => (row.length === 1 && row[0] === '' ? '""' : row.map(quoteIfNeeded).join(',')))
-    .join(lineEnd);
-}
-
-function quoteIfNeeded(value: string): string {
-  return /^\uFEFF|[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
