@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { XodDataset } from '../src/ingest/xod/client.ts';
+import type { XodDataset } from '../src/ingest/xod/types.ts';
 
 /** error_response.json: recorded with HTTP 200. */
 export const XOD_ERROR_ENVELOPE = {

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createXodTokenCache, pullXporter, type XodConfig, type XodPullResult } from './client.ts';
+import { pullXporter } from './client.ts';
+import { createXodTokenCache } from './tokens.ts';
+import type { XodConfig, XodPullResult } from './types.ts';
 import {
   CHANGED_ROWS,
   GROUPS,

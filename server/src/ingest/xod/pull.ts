@@ -6,7 +6,8 @@ import { seal, unseal } from '../../secrets/sealed.ts';
 import { ingestBatch, recordRefusal, type IngestOutcome } from '../core/ingest.ts';
 import { recordRun, NO_COUNTS } from '../core/runs.ts';
 import type { IngestIssue } from '../core/types.ts';
-import { pullXporter, type XodTokenCache } from './client.ts';
+import { pullXporter } from './client.ts';
+import type { XodTokenCache } from './types.ts';
 import { parseXporter } from '../xporter/parse.ts';
 
 export interface XodConnection {
