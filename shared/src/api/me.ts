@@ -14,6 +14,11 @@ export const meSchema = z.object({
   totpEnabled: z.boolean(),
   /** The session's absolute end, ISO 8601: the offline shell works until then and no longer. */
   sessionExpiresAt: z.string().refine((value) => !Number.isNaN(Date.parse(value))),
+  /**
+   * The server's clock when it answered. Device clocks are often wrong (and a demo server may run
+   * as of another date), so the PWA reads sessionExpiresAt as "this long after serverNow".
+   */
+  serverNow: z.string().refine((value) => !Number.isNaN(Date.parse(value))),
   idleMinutes: z.number().positive(),
 });
 

@@ -9,7 +9,8 @@ import { day, must } from '../../test/arbitraries.ts';
 import type { LedgerEntry, Wallet, WalletBook } from '../wallet/types.ts';
 import { walletBalance } from '../wallet/wallet.ts';
 import { apply } from './reducer.ts';
-import type { Audience, Intent } from './schema.ts';
+import type { Audience } from '../messages/audience.ts';
+import type { Intent } from './schema.ts';
 import type { Actor, ApplyContext, SchoolState } from './state.ts';
 import type { Verdict } from './verdict.ts';
 

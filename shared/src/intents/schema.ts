@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from '../dates.ts';
+import { audienceSchema } from '../messages/audience.ts';
 
 /*
  * Intents are what a person asked for, made on their device and appended to their outbox. They
@@ -8,12 +9,6 @@ import { isIsoDate } from '../dates.ts';
 
 const id = z.string().min(1).max(100);
 const isoDay = z.string().refine(isIsoDate, 'must be a calendar date, YYYY-MM-DD');
-
-export const audienceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('school') }),
-  z.object({ kind: z.literal('groups'), groupIds: z.array(id).min(1).max(200) }),
-]);
-export type Audience = z.infer<typeof audienceSchema>;
 
 const payloads = {
   'wallet-close': z.object({ walletIds: z.array(id).min(1).max(1000) }),

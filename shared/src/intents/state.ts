@@ -1,5 +1,5 @@
 import type { ContactPolicy } from '../messages/recipients.ts';
-import type { Audience } from './schema.ts';
+import type { Audience } from '../messages/audience.ts';
 import type { RosterView } from '../roster/types.ts';
 import type { Stamp, WalletBook } from '../wallet/types.ts';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Audience } from '../intents/schema.ts';
+import type { Audience } from './audience.ts';
 import { rosterOn } from '../roster/roster-on.ts';
 import type { MisGroup, MisMembership } from '../roster/types.ts';
 import {

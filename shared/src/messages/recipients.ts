@@ -1,4 +1,4 @@
-import type { Audience } from '../intents/schema.ts';
+import type { Audience } from './audience.ts';
 import type { MisLink, RosterView } from '../roster/types.ts';
 
 /**
