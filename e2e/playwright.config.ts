@@ -12,6 +12,11 @@ const dataDir = process.env.E2E_DATA_DIR;
 // The server key lives outside the data folder, as in production; the CLI the specs run reads it too.
 process.env.SECRET_KEY_FILE ??= join(mkdtempSync(join(tmpdir(), 'schoolping-e2e-key-')), 'server-key.json');
 const keyFile = process.env.SECRET_KEY_FILE;
+// The server, and the command line the specs run, live on a fixed school day whatever the date of
+// the run, so what the demo shows does not drift with the calendar. Browsers and authenticator
+// codes keep real time, as a phone would.
+process.env.SCHOOLPING_CLOCK ??= '2027-03-15T09:00:00Z';
+const schoolClock = process.env.SCHOOLPING_CLOCK;
 
 export default defineConfig({
   testDir: '.',
@@ -41,7 +46,13 @@ export default defineConfig({
     command: 'npx tsx ../server/src/main.ts',
     url: `http://localhost:${port}/api/health`,
     // Requests are logged at info; warnings and errors are enough beside the test report.
-    env: { PORT: String(port), DATA_DIR: dataDir, SECRET_KEY_FILE: keyFile, LOG_LEVEL: 'warn' },
+    env: {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      SECRET_KEY_FILE: keyFile,
+      SCHOOLPING_CLOCK: schoolClock,
+      LOG_LEVEL: 'warn',
+    },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

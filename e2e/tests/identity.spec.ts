@@ -114,14 +114,20 @@ test('offline, the signed-in shell lasts until the session’s absolute end and 
   const shell = new AppShell(page);
   await signIn.signInAs(parent);
   await home.waitForServiceWorkerControl();
-  const me = (await (await page.request.get('/api/auth/me')).json()) as { sessionExpiresAt: string };
+  const me = (await (await page.request.get('/api/auth/me')).json()) as {
+    sessionExpiresAt: string;
+    serverNow: string;
+  };
+  // The server runs on its own (school) clock; the device counts the session's time on its own.
+  // The page read its copy a moment before this, so its end is no later than this one.
+  const deviceEnd = Date.now() + Date.parse(me.sessionExpiresAt) - Date.parse(me.serverNow);
   await context.setOffline(true);
 
-  await page.clock.setSystemTime(Date.parse(me.sessionExpiresAt) - 60_000);
+  await page.clock.setSystemTime(deviceEnd - 60_000);
   await page.reload();
   await expect(shell.signedInAs(nameOf(parent))).toBeVisible();
 
-  await page.clock.setSystemTime(Date.parse(me.sessionExpiresAt) + 1_000);
+  await page.clock.setSystemTime(deviceEnd + 1_000);
   await page.reload();
   await expect(signIn.heading).toBeVisible();
   await expect(page.getByText('Your session has reached its time limit')).toBeVisible();

@@ -28,6 +28,8 @@ import { serveWebApp } from './static-files.ts';
 export interface AppOptions {
   readonly db: Db;
   readonly clock: Clock;
+  /** For authenticator codes; the same as `clock` unless the server runs as of another date. */
+  readonly authenticatorClock?: Clock;
   /** The built PWA to serve; omitted in API-only tests. */
   readonly webBuildDir?: string;
   readonly identity?: Partial<IdentitySettings>;
@@ -46,6 +48,7 @@ export interface AppOptions {
 export function createApp({
   db,
   clock,
+  authenticatorClock,
   webBuildDir,
   identity,
   trustedProxies,
@@ -57,6 +60,7 @@ export function createApp({
   const context: AppContext = {
     db,
     clock,
+    authenticatorClock: authenticatorClock ?? clock,
     keys: keyringFor(db),
     settings: { ...DEFAULT_IDENTITY, ...identity },
     limits: {

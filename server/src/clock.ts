@@ -32,6 +32,9 @@ export function clockFromEnv(
   };
 }
 
+/** Real time, whatever SCHOOLPING_CLOCK says: for things that must agree with the outside world. */
+export const realClock: Clock = () => new Date();
+
 const fromEnv = clockFromEnv(process.env);
 
 /** The server's clock: real time, or shifted by SCHOOLPING_CLOCK. */

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { guardUpgrades } from './http/upgrade.ts';
-import { clockNotice, systemClock } from './clock.ts';
+import { clockNotice, realClock, systemClock } from './clock.ts';
 import { readConfig } from './config.ts';
 import { createDemoAccounts, readDemoSignIns } from './demo-accounts.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
@@ -41,6 +41,7 @@ const app = createApp({
   logger,
   db,
   clock: systemClock,
+  authenticatorClock: realClock,
   webBuildDir: defaultBuildDir(),
   identity: config.identity,
   trustedProxies: config.trustedProxies,

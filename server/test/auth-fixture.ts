@@ -35,6 +35,8 @@ export interface AuthFixtureOptions {
   readonly trustedProxies?: number;
   readonly proxyAddresses?: readonly string[];
   readonly log?: (line: string) => void;
+  /** Real time for authenticator codes, when the app's clock runs as of another date. */
+  readonly authenticatorClock?: () => Date;
 }
 
 export function authFixture(

@@ -37,6 +37,22 @@ describe('signing in', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('gives the cookie a lifetime, not a date, and tells the PWA the server’s time beside the session’s end', async () => {
+    // A browser whose clock is wrong (or a server running as of another date) would otherwise
+    // drop the cookie at once or keep it too long.
+    fixture = authFixture();
+    const teacher = await fixture.addUser('staff', ['staff']);
+    const response = await fixture.signIn(teacher.email);
+    const header = response.headers.get('set-cookie') ?? '';
+    expect(header).toContain(`Max-Age=${DEFAULT_IDENTITY.staffAbsoluteHours * 3600}`);
+    expect(header).not.toMatch(/Expires=/i);
+    const me = await body(await fixture.get('/api/auth/me', cookieFrom(response)));
+    expect(me['serverNow']).toBe(fixture.now.toISOString());
+    expect(Date.parse(String(me['sessionExpiresAt'])) - fixture.now.getTime()).toBe(
+      DEFAULT_IDENTITY.staffAbsoluteHours * 3_600_000,
+    );
+  });
+
   it('stores only a hash of the session id, and gives a new id at every sign-in', async () => {
     fixture = authFixture();
     const teacher = await fixture.addUser('staff', ['staff']);
@@ -276,6 +292,30 @@ describe('the second factor', () => {
     const [recovery] = enabled.recoveryCodes;
     expect((await fixture.signIn(admin.email, PASSWORD, { totp: recovery ?? '' })).status).toBe(200);
     expect((await fixture.signIn(admin.email, PASSWORD, { totp: recovery ?? '' })).status).toBe(401);
+  });
+
+  it('checks codes against real time when the server runs as of another date', async () => {
+    // SCHOOLPING_CLOCK moves the school's calendar; the phone making the codes keeps real time.
+    const real = new Date('2026-12-01T10:00:00Z');
+    fixture = authFixture(new Date('2027-07-24T09:00:00+01:00'), { authenticatorClock: () => real });
+    fixture.db.prepare('UPDATE schools SET require_admin_mfa = 1').run();
+    const admin = await fixture.addUser('staff', ['staff', 'school-admin']);
+    const cookie = cookieFrom(await fixture.signIn(admin.email));
+    const { secret } = (await body(await fixture.post('/api/auth/totp/setup', {}, cookie))) as {
+      secret: string;
+    };
+    const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 });
+    const atServerTime = totp.generate({ timestamp: fixture.now.getTime() });
+    expect(
+      await body(await fixture.post('/api/auth/totp/enable', { code: atServerTime }, cookie)),
+    ).toMatchObject({
+      error: 'invalid-totp',
+    });
+    const atRealTime = totp.generate({ timestamp: real.getTime() });
+    expect((await fixture.post('/api/auth/totp/enable', { code: atRealTime }, cookie)).status).toBe(200);
+    real.setTime(real.getTime() + 30_000);
+    const next = totp.generate({ timestamp: real.getTime() });
+    expect((await fixture.signIn(admin.email, PASSWORD, { totp: next })).status).toBe(200);
   });
 
   it('is not required when the school turns it off', async () => {

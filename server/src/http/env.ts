@@ -26,6 +26,11 @@ export interface AppEnv {
 export interface AppContext {
   readonly db: Db;
   readonly clock: Clock;
+  /**
+   * Real time, for authenticator codes: the phone that makes them keeps real time even when the
+   * server runs as of another date (SCHOOLPING_CLOCK).
+   */
+  readonly authenticatorClock: Clock;
   /** The server key: seals authenticator secrets; the audit chain's MAC key. */
   readonly keys: Keyring;
   readonly settings: IdentitySettings;

@@ -74,6 +74,7 @@ function me(context: AppContext, c: Context<AppEnv>): Me | null {
     needsMfaSetup: session.needsMfaSetup,
     totpEnabled: user.totpEnabled,
     sessionExpiresAt: session.expiresAt,
+    serverNow: context.clock().toISOString(),
     idleMinutes: idleMinutes(user, context.settings),
   };
 }
@@ -213,7 +214,10 @@ export function authRoutes(context: AppContext) {
         // Whoever has the password guesses codes under the authenticator limit, by account.
         const waiting = admitSecondFactor(c, user);
         if (waiting) return waiting;
-        if (!useTotp(db, context.keys, user, totp, now) && !useRecoveryCode(db, user, totp, now)) {
+        if (
+          !useTotp(db, context.keys, user, totp, context.authenticatorClock()) &&
+          !useRecoveryCode(db, user, totp, now)
+        ) {
           audit(
             db,
             {
@@ -248,7 +252,8 @@ export function authRoutes(context: AppContext) {
         httpOnly: true,
         secure: true,
         sameSite: 'Lax',
-        expires: session.expiresAt,
+        // Relative, not an absolute date: the browser's clock need not agree with ours.
+        maxAge: Math.max(0, Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000)),
       });
       audit(db, { actor: `user:${user.id}`, action: 'sign-in', object: `user:${user.id}` }, now);
       return c.json({
@@ -351,7 +356,10 @@ export function authRoutes(context: AppContext) {
         const parsed = totpBody.safeParse(await c.req.json().catch(() => null));
         const refused = admitSecondFactor(c, user);
         if (refused) return refused;
-        if (!parsed.success || !useTotp(db, context.keys, user, parsed.data.code, clock())) {
+        if (
+          !parsed.success ||
+          !useTotp(db, context.keys, user, parsed.data.code, context.authenticatorClock())
+        ) {
           secondFactorFailed(user, 'replace');
           return c.json(
             { error: 'totp-required', message: 'Enter a code from your current authenticator app first.' },
@@ -375,7 +383,7 @@ export function authRoutes(context: AppContext) {
         return c.json({ error: 'invalid-request', message: 'Give the code from your app.' }, 400);
       const refused = admitSecondFactor(c, user);
       if (refused) return refused;
-      const codes = enableTotp(db, context.keys, user, parsed.data.code, clock());
+      const codes = enableTotp(db, context.keys, user, parsed.data.code, context.authenticatorClock());
       if (!codes) {
         secondFactorFailed(user, 'enable');
         return c.json(

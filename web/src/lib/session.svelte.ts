@@ -91,7 +91,7 @@ export class Session {
     // and asking it who is signed in would bring that person back.
     const isNothingPending = await sendPendingSignOut({ tellServer, pending: localStorage });
     if (!isNothingPending || generation !== this.#generation) return { me: null, reason: 'none' };
-    const [answer, saved] = await Promise.all([fetchMe(fetcher), this.#loadSaved()]);
+    const [answer, saved] = await Promise.all([fetchMe(fetcher, this.#now), this.#loadSaved()]);
     if (generation !== this.#generation) return { me: null, reason: 'none' };
     const now = this.#now();
     const decision = decideSession(answer, saved.me, now);
@@ -119,7 +119,7 @@ export class Session {
     if (generation !== this.#generation) return this.#dropSignIn();
     // Signing in ended whatever session the old cookie held: nothing is pending any more.
     forgetPendingSignOut(localStorage);
-    const me = await fetchMe(this.#fetch);
+    const me = await fetchMe(this.#fetch, this.#now);
     if (generation !== this.#generation) return this.#dropSignIn();
     if (me.kind !== 'me') return { kind: 'refused', error: 'unreachable', message: UNREACHABLE_MESSAGE };
     const saved = await this.#loadSaved();
@@ -144,7 +144,7 @@ export class Session {
   /** Ask the server for `me` again, e.g. once the authenticator app is set up. */
   async refresh(): Promise<void> {
     const generation = this.#generation;
-    const answer = await fetchMe(this.#fetch);
+    const answer = await fetchMe(this.#fetch, this.#now);
     if (generation !== this.#generation || answer.kind !== 'me') return;
     this.#adopt(answer.me, { isLocked: this.#isLocked, isOffline: false, isNewSession: false });
   }

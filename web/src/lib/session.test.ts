@@ -43,6 +43,7 @@ const ME: Me = {
   needsMfaSetup: false,
   totpEnabled: false,
   sessionExpiresAt: '2026-11-28T22:00:00.000Z',
+  serverNow: NOW.toISOString(),
   idleMinutes: 30,
 };
 

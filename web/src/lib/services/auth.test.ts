@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UNREACHABLE_MESSAGE } from './api';
-import { fetchMe, parseMe, requestSignIn, requestSignOut } from './auth';
+import { fetchMe, inDeviceTime, type Me, parseMe, requestSignIn, requestSignOut } from './auth';
 
 const ME = {
   userId: 3,
@@ -13,8 +13,9 @@ const ME = {
   needsMfaSetup: false,
   totpEnabled: false,
   sessionExpiresAt: '2026-12-01T21:00:00.000Z',
+  serverNow: '2026-12-01T09:00:00.000Z',
   idleMinutes: 30,
-};
+} satisfies Me;
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
@@ -92,9 +93,27 @@ describe('requests', () => {
   });
 });
 
+describe('inDeviceTime', () => {
+  it('keeps the session as long on a device whose clock is wrong as the server gave it', () => {
+    // Twelve hours left by the server's clock; the device thinks it is a month earlier.
+    const device = new Date('2026-11-01T09:00:00.000Z');
+    expect(inDeviceTime(ME, device)).toEqual({
+      ...ME,
+      sessionExpiresAt: '2026-11-01T21:00:00.000Z',
+      serverNow: '2026-11-01T09:00:00.000Z',
+    });
+  });
+
+  it('ends it on the device as soon as the server would, when the device runs ahead', () => {
+    const device = new Date('2027-07-24T09:00:00.000Z');
+    expect(inDeviceTime(ME, device).sessionExpiresAt).toBe('2027-07-24T21:00:00.000Z');
+  });
+});
+
 describe('fetchMe', () => {
   it('tells a person, nobody (401) and no answer (offline, or a proxy’s error page) apart', async () => {
-    expect(await fetchMe(answering(json(ME)))).toEqual({ kind: 'me', me: ME });
+    const onTime = (): Date => new Date(ME.serverNow);
+    expect(await fetchMe(answering(json(ME)), onTime)).toEqual({ kind: 'me', me: ME });
     expect(
       await fetchMe(answering(json({ error: 'sign-in-required', message: 'Please sign in.' }, 401))),
     ).toEqual({

@@ -27,11 +27,28 @@ export type MeAnswer =
   | { readonly kind: 'signed-out' }
   | { readonly kind: 'unreachable' };
 
-export async function fetchMe(fetcher: typeof fetch): Promise<MeAnswer> {
+export async function fetchMe(
+  fetcher: typeof fetch,
+  deviceNow: () => Date = () => new Date(),
+): Promise<MeAnswer> {
   const answer = await getJson(fetcher, '/api/auth/me');
   if (answer.kind === 'refused' && answer.status === 401) return { kind: 'signed-out' };
   const me = answer.kind === 'ok' ? parseMe(answer.value) : null;
-  return me ? { kind: 'me', me } : { kind: 'unreachable' };
+  return me ? { kind: 'me', me: inDeviceTime(me, deviceNow()) } : { kind: 'unreachable' };
+}
+
+/**
+ * The session's end on this device's clock: as long after the device's now as the server said it
+ * was after the server's. A device set a month wrong (or a server running as of another date)
+ * then neither ends a session early nor keeps it past its time offline.
+ */
+export function inDeviceTime(me: Me, deviceNow: Date): Me {
+  const remaining = Date.parse(me.sessionExpiresAt) - Date.parse(me.serverNow);
+  return {
+    ...me,
+    sessionExpiresAt: new Date(deviceNow.getTime() + remaining).toISOString(),
+    serverNow: deviceNow.toISOString(),
+  };
 }
 
 export async function requestSignIn(

@@ -13,6 +13,7 @@ const ME: Me = {
   needsMfaSetup: false,
   totpEnabled: false,
   sessionExpiresAt: '2026-12-01T09:00:00.000Z',
+  serverNow: '2026-12-01T08:00:00.000Z',
   idleMinutes: 43_200,
 };
 const BEFORE_END = new Date('2026-12-01T08:59:59.999Z');
