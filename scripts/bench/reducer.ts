@@ -1,7 +1,5 @@
 import {
-  apply,
   demoSchool,
-  EMPTY_STATE,
   resolveRecipients,
   rosterOn,
   SeededRandom,
@@ -9,6 +7,7 @@ import {
   type Intent,
   type IsoDate,
 } from '@schoolping/shared';
+import { apply, EMPTY_STATE } from '../../shared/test/memory-school.ts';
 import type { Bench } from './measure.ts';
 
 const INTENTS = 100_000;

@@ -18,3 +18,5 @@ export * from './roster/leavers-check.ts';
 export * from './auth/roles.ts';
 export * from './auth/policy.ts';
 export * from './api/me.ts';
+export * from './intents/effects.ts';
+export * from './messages/audience.ts';

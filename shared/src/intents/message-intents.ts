@@ -1,20 +1,19 @@
 import { resolveRecipients } from '../messages/recipients.ts';
 import type { Stamp } from '../wallet/types.ts';
+import type { Effect } from './effects.ts';
 import type { IntentOf } from './schema.ts';
 import { stampWords } from './stamp-words.ts';
-import type { ApplyContext, Message, SchoolState } from './state.ts';
+import type { DecideContext, DecisionReads, SentMessage } from './state.ts';
 import { Rejection } from './verdict.ts';
 
-export function applyMessageSend(
-  state: SchoolState,
+export function decideMessageSend(
   intent: IntentOf<'message-send'>,
-  ctx: ApplyContext,
+  ctx: DecideContext,
+  reads: DecisionReads,
   stamp: Stamp,
-): SchoolState {
+): Effect[] {
   const { messageId, subject, body, audience } = intent.payload;
-  const existing = state.messages[messageId];
-  if (existing) {
-    if (existing.sent.intentId === intent.id) return state;
+  if (reads.message(messageId)) {
     throw new Rejection('duplicate-message', `A message with id ${messageId} was already sent.`, {
       messageId,
     });
@@ -23,67 +22,53 @@ export function applyMessageSend(
   if (recipients.length === 0) {
     throw new Rejection('no-recipients', `Nobody in that audience can be sent "${subject}".`, { messageId });
   }
-  const message: Message = {
-    id: messageId,
-    subject,
-    body,
-    audience,
-    recipientIds: recipients.map((recipient) => recipient.contactId),
-    sent: stamp,
-    deleted: null,
-    reads: {},
-  };
-  return { ...state, messages: { ...state.messages, [messageId]: message } };
+  return [
+    { kind: 'message-sent', message: { id: messageId, subject, body, audience, sent: stamp }, recipients },
+  ];
 }
 
 /** Delete every selected message or none; a deleted message keeps no subject or body. */
-export function applyMessageDelete(
-  state: SchoolState,
+export function decideMessageDelete(
   intent: IntentOf<'message-delete'>,
-  _ctx: ApplyContext,
+  _ctx: DecideContext,
+  reads: DecisionReads,
   stamp: Stamp,
-): SchoolState {
+): Effect[] {
   const ids = [...new Set(intent.payload.messageIds)];
-  const messages = ids.map((id) => {
-    const message = state.messages[id];
+  const messages: SentMessage[] = ids.map((id) => {
+    const message = reads.message(id);
     if (!message)
       throw new Rejection('unknown-message', `There is no message ${id} in Sent.`, { messageId: id });
     return message;
   });
-  if (messages.every((message) => message.deleted?.intentId === intent.id)) return state;
   const already = messages.find((message) => message.deleted);
   if (already?.deleted) {
     throw new Rejection(
       'already-deleted',
       `A selected message was already deleted ${stampWords(already.deleted)}.`,
-      {
-        messageId: already.id,
-      },
+      { messageId: already.id },
     );
   }
-  const next = { ...state.messages };
-  for (const message of messages) {
-    next[message.id] = { ...message, subject: '', body: '', deleted: stamp };
-  }
-  return { ...state, messages: next };
+  return [{ kind: 'messages-deleted', messageIds: ids, stamp }];
 }
 
-export function applyMessageRead(
-  state: SchoolState,
+/** A parent's first read of a message sent to them; reading it again changes nothing. */
+export function decideMessageRead(
   intent: IntentOf<'message-read'>,
-  ctx: ApplyContext,
+  ctx: DecideContext,
+  reads: DecisionReads,
   stamp: Stamp,
-): SchoolState {
+): Effect[] {
   const { messageId } = intent.payload;
-  const message = state.messages[messageId];
+  const message = reads.message(messageId);
   const contactId = ctx.actor.contactId;
   if (!message || message.deleted) {
     throw new Rejection('unknown-message', 'That message is no longer available.', { messageId });
   }
-  if (contactId === null || !message.recipientIds.includes(contactId)) {
+  const recipient = contactId === null ? null : reads.recipient(messageId, contactId);
+  if (contactId === null || !recipient) {
     throw new Rejection('not-a-recipient', 'That message was not sent to you.', { messageId });
   }
-  if (message.reads[contactId] !== undefined) return state;
-  const read: Message = { ...message, reads: { ...message.reads, [contactId]: stamp.at } };
-  return { ...state, messages: { ...state.messages, [messageId]: read } };
+  if (recipient.readAt !== null) return [];
+  return [{ kind: 'message-read', messageId, contactId, at: stamp.at }];
 }

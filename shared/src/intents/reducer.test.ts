@@ -8,10 +8,11 @@ import type { MisContact, RosterView } from '../roster/types.ts';
 import { day, must } from '../../test/arbitraries.ts';
 import type { LedgerEntry, Wallet, WalletBook } from '../wallet/types.ts';
 import { walletBalance } from '../wallet/wallet.ts';
-import { apply } from './reducer.ts';
+import { apply, readsOf, type SchoolState } from '../../test/memory-school.ts';
+import { decide, INTERNAL_ERROR_SENTENCE } from './reducer.ts';
 import type { Audience } from '../messages/audience.ts';
 import type { Intent } from './schema.ts';
-import type { Actor, ApplyContext, SchoolState } from './state.ts';
+import type { Actor, DecideContext as ApplyContext } from './state.ts';
 import type { Verdict } from './verdict.ts';
 
 /*
@@ -82,7 +83,7 @@ function smallState(wallets: readonly Wallet[]): SchoolState {
     wallets: Object.fromEntries(wallets.map((wallet) => [wallet.id, wallet])),
     entries: Object.fromEntries(wallets.map((wallet) => [wallet.id, demo.book.entries[wallet.id] ?? []])),
   };
-  return { book, messages: {} };
+  return { book, messages: {}, verdicts: {} };
 }
 
 const INITIAL = smallState(chosenWallets);
@@ -268,16 +269,28 @@ function run(steps: readonly Step[], initial: SchoolState = INITIAL): Applied[] 
     const intent = makeIntent(step.draft, `intent-${index}`, author, now);
     const ctx: ApplyContext = { now, seq: index + 1, roster: rosterAt(now), actor: step.actor };
     const once = apply(state, intent, ctx);
-    // (a) Applying the same intent again straight away has no further effect.
+    // (a) Applying the same intent again straight away changes nothing and gets the same verdict,
+    // sequence number and all.
     const twice = apply(once.state, intent, { ...ctx, seq: ctx.seq + 1 });
-    expect(twice.state).toEqual(once.state);
-    expect(twice.verdict.status).toBe(once.verdict.status);
-    // (d) A rejected intent leaves the state as it was: the very same object.
-    if (once.verdict.status === 'rejected') expect(once.state).toBe(state);
+    expect(twice.state).toBe(once.state);
+    expect(twice.verdict).toEqual(once.verdict);
+    expect(twice.effects).toEqual([]);
+    // (d) A rejected intent changes nothing but the record of its verdict: the very same objects.
+    if (once.verdict.status === 'rejected') {
+      expect(once.effects).toEqual([]);
+      expect(once.state.book).toBe(state.book);
+      expect(once.state.messages).toBe(state.messages);
+    }
     applied.push({ intent, ctx, before: state, after: once.state, verdict: once.verdict });
     state = once.state;
   });
   return applied;
+}
+
+/** A rejection changes nothing but the record of its verdict: the very same wallets and messages. */
+function expectNothingChanged(after: SchoolState, before: SchoolState): void {
+  expect(after.book).toBe(before.book);
+  expect(after.messages).toBe(before.messages);
 }
 
 const STATUS_RANK = { open: 0, closed: 1, settled: 2 } as const;
@@ -316,7 +329,8 @@ describe('apply: properties over sequences of intents', () => {
         for (const { intent, ctx, verdict } of applied) {
           if (verdict.status !== 'accepted') continue;
           const replay = apply(state, intent, { ...ctx, now: later, roster: rosterAt(later), seq: 1000 });
-          expect(replay.state).toEqual(state);
+          expect(replay.state).toBe(state);
+          expect(replay.verdict).toEqual(verdict);
           state = replay.state;
         }
       }),
@@ -392,7 +406,7 @@ describe('apply: properties over sequences of intents', () => {
             (ctx.actor.roles.includes('payments-admin') && intent.type.startsWith('message-'));
           if (forbidden) {
             expect(verdict).toMatchObject({ status: 'rejected', reason: 'not-permitted' });
-            expect(after).toBe(before);
+            expectNothingChanged(after, before);
           }
           if (isParent && intent.type === 'message-delete') {
             expect(verdict).toMatchObject({ status: 'rejected', reason: 'not-permitted' });
@@ -506,7 +520,7 @@ describe('apply: examples', () => {
       settle(karenWallet.id, day('2026-07-24'), JONES, 's-jones', '2026-07-24T09:05:00Z'),
       ctx(JONES, '2026-07-25T10:00:00Z', 3),
     );
-    expect(late.state).toBe(state);
+    expectNothingChanged(late.state, state);
     expect(late.verdict.status).toBe('rejected');
     if (late.verdict.status !== 'rejected') return;
     expect(late.verdict.reason).toBe('already-settled');
@@ -551,14 +565,14 @@ describe('apply: examples', () => {
       ctx(PATEL, '2026-07-24T09:00:00Z', 2),
     );
     expect(future.verdict).toMatchObject({ status: 'rejected', reason: 'refund-date-in-future' });
-    expect(future.state).toBe(closed);
+    expectNothingChanged(future.state, closed);
     const early = apply(
       closed,
       settle(karenWallet.id, day('2026-07-23'), PATEL, 's2', '2026-07-24T09:00:00Z'),
       ctx(PATEL, '2026-07-24T09:00:00Z', 2),
     );
     expect(early.verdict).toMatchObject({ status: 'rejected', reason: 'refund-date-before-close' });
-    expect(early.state).toBe(closed);
+    expectNothingChanged(early.state, closed);
   });
 
   it('rejects settling a wallet that is still open', () => {
@@ -578,7 +592,7 @@ describe('apply: examples', () => {
     );
     expect(alone.verdict).toMatchObject({ status: 'rejected', reason: 'child-staying' });
     if (alone.verdict.status === 'rejected') expect(alone.verdict.sentence).toContain('Alfie Daley');
-    expect(alone.state).toBe(INITIAL);
+    expectNothingChanged(alone.state, INITIAL);
     const mixed = apply(
       INITIAL,
       close([karenWallet.id, markWallet.id], PATEL, 'c2', '2026-07-24T08:00:00Z'),
@@ -610,7 +624,7 @@ describe('apply: examples', () => {
     );
     expect(again.verdict).toMatchObject({ status: 'rejected', reason: 'already-closed' });
     if (again.verdict.status === 'rejected') expect(again.verdict.sentence).toContain('A. Patel');
-    expect(again.state).toBe(closed);
+    expectNothingChanged(again.state, closed);
   });
 
   it('a parent cannot delete a message; staff can, and its subject and body are erased', () => {
@@ -646,7 +660,7 @@ describe('apply: examples', () => {
       ctx(markActor, '2026-07-20T10:00:00Z', 2),
     );
     expect(byParent.verdict).toMatchObject({ status: 'rejected', reason: 'not-permitted' });
-    expect(byParent.state).toBe(sent);
+    expectNothingChanged(byParent.state, sent);
     const read = accepted(
       sent,
       {
@@ -673,5 +687,48 @@ describe('apply: examples', () => {
       ctx(SMITH, '2026-07-20T11:00:00Z', 3),
     );
     expect(deleted.messages.m1).toMatchObject({ subject: '', body: '', deleted: { actorName: 'C. Smith' } });
+
+    // A read sent again after the message was deleted (a phone that was offline) gets the verdict
+    // it had, not a rejection: its outbox must not show a change that was in fact accepted.
+    const replayed = apply(
+      deleted,
+      {
+        id: 'read-1',
+        author: markActor.id,
+        device: 'phone',
+        createdAt: at,
+        type: 'message-read',
+        payload: { messageId: 'm1' },
+      },
+      ctx(markActor, '2026-07-21T08:00:00Z', 9),
+    );
+    expect(replayed.verdict).toEqual({
+      intentId: 'read-1',
+      status: 'accepted',
+      seq: 2,
+      at: '2026-07-20T10:00:00.000Z',
+    });
+    expect(replayed.state).toBe(deleted);
+  });
+
+  it('answers an unexpected failure with an internal-error verdict, changing nothing', () => {
+    const at = '2026-07-24T09:00:00Z';
+    const failing = {
+      ...readsOf(INITIAL),
+      wallet: (): never => {
+        throw new Error('disk I/O error');
+      },
+    };
+    const result = decide(close([karenWallet.id], PATEL, 'close-x', at), ctx(PATEL, at), failing);
+    expect(result.verdict).toEqual({
+      intentId: 'close-x',
+      status: 'rejected',
+      reason: 'internal-error',
+      sentence: INTERNAL_ERROR_SENTENCE,
+      facts: {},
+      at: '2026-07-24T09:00:00.000Z',
+    });
+    expect(result.effects).toEqual([]);
+    expect(result.error).toBeInstanceOf(Error);
   });
 });

@@ -1,10 +1,11 @@
-import type { Stamp } from '../wallet/types.ts';
-import { applyMessageDelete, applyMessageRead, applyMessageSend } from './message-intents.ts';
-import type { Intent, IntentType } from './schema.ts';
 import type { Role } from '../auth/roles.ts';
-import type { ApplyContext, SchoolState } from './state.ts';
+import type { Stamp } from '../wallet/types.ts';
+import type { Effect } from './effects.ts';
+import { decideMessageDelete, decideMessageRead, decideMessageSend } from './message-intents.ts';
+import type { Intent, IntentType } from './schema.ts';
+import type { DecideContext, DecisionReads } from './state.ts';
 import { Rejection, type Verdict } from './verdict.ts';
-import { applyWalletClose, applyWalletSettle } from './wallet-intents.ts';
+import { decideWalletClose, decideWalletSettle } from './wallet-intents.ts';
 
 /** Which roles may ask for what. Parents can never delete messages; only payments admins touch wallets. */
 export const INTENT_ROLES: Readonly<Record<IntentType, readonly Role[]>> = {
@@ -23,30 +24,39 @@ const NOT_PERMITTED: Readonly<Record<IntentType, string>> = {
   'message-read': 'Only a parent marks their own messages as read.',
 };
 
-function decide(state: SchoolState, intent: Intent, ctx: ApplyContext, stamp: Stamp): SchoolState {
+export const INTERNAL_ERROR_SENTENCE =
+  'The server could not process this change and has recorded the problem. Try again, or ask the school office.';
+
+/** The server's answer to one intent, and what accepting it changes (nothing when rejected). */
+export interface Decision {
+  readonly verdict: Verdict;
+  readonly effects: readonly Effect[];
+  /** Set when deciding failed unexpectedly: for the server's log, never for the person. */
+  readonly error?: unknown;
+}
+
+function effectsOf(intent: Intent, ctx: DecideContext, reads: DecisionReads, stamp: Stamp): Effect[] {
   switch (intent.type) {
     case 'wallet-close':
-      return applyWalletClose(state, intent, ctx, stamp);
+      return decideWalletClose(intent, ctx, reads, stamp);
     case 'wallet-settle':
-      return applyWalletSettle(state, intent, ctx, stamp);
+      return decideWalletSettle(intent, ctx, reads, stamp);
     case 'message-send':
-      return applyMessageSend(state, intent, ctx, stamp);
+      return decideMessageSend(intent, ctx, reads, stamp);
     case 'message-delete':
-      return applyMessageDelete(state, intent, ctx, stamp);
+      return decideMessageDelete(intent, ctx, reads, stamp);
     case 'message-read':
-      return applyMessageRead(state, intent, ctx, stamp);
+      return decideMessageRead(intent, ctx, reads, stamp);
   }
 }
 
 /**
- * Decide one intent against the authoritative state. Deterministic: the same state, intent and
- * context give the same result. Applying an accepted intent again changes nothing.
+ * Decide one intent against the rows `reads` gives. Deterministic: the same rows, intent and
+ * context give the same decision. It does not know whether the intent was seen before: the caller
+ * keeps each intent id's verdict once and answers a replay with it (see docs/architecture.md).
+ * An unexpected error becomes an `internal-error` verdict, so one bad intent never blocks an outbox.
  */
-export function apply(
-  state: SchoolState,
-  intent: Intent,
-  ctx: ApplyContext,
-): { readonly state: SchoolState; readonly verdict: Verdict } {
+export function decide(intent: Intent, ctx: DecideContext, reads: DecisionReads): Decision {
   const at = ctx.now.toISOString();
   try {
     const isOwnIntent = intent.author === ctx.actor.id;
@@ -54,11 +64,27 @@ export function apply(
       throw new Rejection('not-permitted', NOT_PERMITTED[intent.type], { actor: ctx.actor.id });
     }
     const stamp: Stamp = { intentId: intent.id, actorId: ctx.actor.id, actorName: ctx.actor.name, at };
-    const next = decide(state, intent, ctx, stamp);
-    return { state: next, verdict: { intentId: intent.id, status: 'accepted', seq: ctx.seq, at } };
+    const effects = effectsOf(intent, ctx, reads, stamp);
+    return { verdict: { intentId: intent.id, status: 'accepted', seq: ctx.seq, at }, effects };
   } catch (error) {
-    if (!(error instanceof Rejection)) throw error;
-    const { reason, sentence, facts } = error;
-    return { state, verdict: { intentId: intent.id, status: 'rejected', reason, sentence, facts, at } };
+    if (error instanceof Rejection) {
+      const { reason, sentence, facts } = error;
+      return {
+        verdict: { intentId: intent.id, status: 'rejected', reason, sentence, facts, at },
+        effects: [],
+      };
+    }
+    return {
+      verdict: {
+        intentId: intent.id,
+        status: 'rejected',
+        reason: 'internal-error',
+        sentence: INTERNAL_ERROR_SENTENCE,
+        facts: {},
+        at,
+      },
+      effects: [],
+      error,
+    };
   }
 }

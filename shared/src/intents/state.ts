@@ -1,9 +1,8 @@
-import type { ContactPolicy } from '../messages/recipients.ts';
-import type { Audience } from '../messages/audience.ts';
-import type { RosterView } from '../roster/types.ts';
-import type { Stamp, WalletBook } from '../wallet/types.ts';
-
 import type { Role } from '../auth/roles.ts';
+import type { ContactPolicy } from '../messages/recipients.ts';
+import type { Pence } from '../money.ts';
+import type { RosterView } from '../roster/types.ts';
+import type { Stamp, Wallet } from '../wallet/types.ts';
 
 export interface Actor {
   readonly id: string;
@@ -13,28 +12,32 @@ export interface Actor {
   readonly contactId: string | null;
 }
 
-export interface Message {
+/** What deciding about a message needs to know of it: never its body. */
+export interface SentMessage {
   readonly id: string;
-  /** Emptied when the message is deleted: the body must not outlive it. */
-  readonly subject: string;
-  readonly body: string;
-  readonly audience: Audience;
-  readonly recipientIds: readonly string[];
   readonly sent: Stamp;
   readonly deleted: Stamp | null;
-  /** First read time by contact id, server time. */
-  readonly reads: Readonly<Record<string, string>>;
 }
 
-/** The authoritative state the reducer decides against. */
-export interface SchoolState {
-  readonly book: WalletBook;
-  readonly messages: Readonly<Record<string, Message>>;
+/** One recipient of one message. */
+export interface RecipientRow {
+  /** First read, server time; null while unread. */
+  readonly readAt: string | null;
 }
 
-export const EMPTY_STATE: SchoolState = { book: { wallets: {}, entries: {} }, messages: {} };
+/**
+ * The few rows one intent is decided against, read synchronously: the server answers from SQLite
+ * inside the intent's transaction, the property tests from memory. No whole-school state is held.
+ */
+export interface DecisionReads {
+  wallet(walletId: string): Wallet | null;
+  /** The sum of the wallet's ledger entries. */
+  balance(walletId: string): Pence;
+  message(messageId: string): SentMessage | null;
+  recipient(messageId: string, contactId: string): RecipientRow | null;
+}
 
-export interface ApplyContext {
+export interface DecideContext {
   /** Server time: orders everything and dates every stamp. */
   readonly now: Date;
   /** The server sequence number this intent will get if accepted. */

@@ -19,6 +19,7 @@ export const REJECT_REASONS = [
   'duplicate-message',
   'no-recipients',
   'not-a-recipient',
+  'internal-error',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

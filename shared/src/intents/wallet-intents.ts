@@ -2,10 +2,11 @@ import { formatDate, londonDate } from '../dates.ts';
 import { formatPence, negatePence } from '../money.ts';
 import type { RosterView } from '../roster/types.ts';
 import type { Stamp, Wallet } from '../wallet/types.ts';
-import { canClose, closeWallet, settleWallet, stampDate, walletBalance } from '../wallet/wallet.ts';
+import { canClose, refundEntry, stampDate } from '../wallet/wallet.ts';
+import type { Effect } from './effects.ts';
 import type { IntentOf } from './schema.ts';
 import { stampWords } from './stamp-words.ts';
-import type { ApplyContext, SchoolState } from './state.ts';
+import type { DecideContext, DecisionReads } from './state.ts';
 import { Rejection } from './verdict.ts';
 
 function ownerName(wallet: Wallet, roster: RosterView): string {
@@ -13,21 +14,20 @@ function ownerName(wallet: Wallet, roster: RosterView): string {
   return contact ? `${contact.forename} ${contact.surname}` : `contact ${wallet.contactId}`;
 }
 
-function findWallet(state: SchoolState, walletId: string): Wallet {
-  const wallet = state.book.wallets[walletId];
+function findWallet(reads: DecisionReads, walletId: string): Wallet {
+  const wallet = reads.wallet(walletId);
   if (!wallet) throw new Rejection('unknown-wallet', `There is no wallet ${walletId}.`, { walletId });
   return wallet;
 }
 
 /** Close every ticked wallet, or none: a partial close would leave the list half-done unseen. */
-export function applyWalletClose(
-  state: SchoolState,
+export function decideWalletClose(
   intent: IntentOf<'wallet-close'>,
-  ctx: ApplyContext,
+  ctx: DecideContext,
+  reads: DecisionReads,
   stamp: Stamp,
-): SchoolState {
-  const wallets = [...new Set(intent.payload.walletIds)].map((id) => findWallet(state, id));
-  if (wallets.every((wallet) => wallet.closed?.intentId === intent.id)) return state;
+): Effect[] {
+  const wallets = [...new Set(intent.payload.walletIds)].map((id) => findWallet(reads, id));
   for (const wallet of wallets) {
     const name = ownerName(wallet, ctx.roster);
     if (wallet.closed) {
@@ -44,22 +44,20 @@ export function applyWalletClose(
     const check = canClose(wallet, ctx.roster);
     if (!check.ok) throw new Rejection(check.reason, check.sentence, { walletId: wallet.id });
   }
-  let book = state.book;
-  for (const wallet of wallets) book = closeWallet(book, wallet.id, stamp);
-  return { ...state, book };
+  return wallets.map((wallet) => ({ kind: 'wallet-closed', walletId: wallet.id, stamp }));
 }
 
-export function applyWalletSettle(
-  state: SchoolState,
+/** Settling a closed wallet: one refund entry equal to what the parent is owed, then settled. */
+export function decideWalletSettle(
   intent: IntentOf<'wallet-settle'>,
-  ctx: ApplyContext,
+  ctx: DecideContext,
+  reads: DecisionReads,
   stamp: Stamp,
-): SchoolState {
+): Effect[] {
   const { walletId, refundDate } = intent.payload;
-  const wallet = findWallet(state, walletId);
+  const wallet = findWallet(reads, walletId);
   const name = ownerName(wallet, ctx.roster);
   if (wallet.settled) {
-    if (wallet.settled.intentId === intent.id) return state;
     throw new Rejection(
       'already-settled',
       `${name}'s wallet was already settled ${stampWords(wallet.settled)}, ${formatPence(wallet.settled.refunded)}.`,
@@ -87,13 +85,15 @@ export function applyWalletSettle(
       { walletId, refundDate, closedOn },
     );
   }
-  const balance = walletBalance(state.book, walletId);
-  if (balance < 0) {
+  const owed = reads.balance(walletId);
+  if (owed < 0) {
     throw new Rejection(
       'overdrawn',
-      `${name}'s wallet is overdrawn by ${formatPence(negatePence(balance))}; record that payment before settling.`,
-      { walletId, balance },
+      `${name}'s wallet is overdrawn by ${formatPence(negatePence(owed))}; record that payment before settling.`,
+      { walletId, balance: owed },
     );
   }
-  return { ...state, book: settleWallet(state.book, walletId, stamp, refundDate) };
+  const refund: Effect[] =
+    owed === 0 ? [] : [{ kind: 'ledger-entry', entry: refundEntry(walletId, owed, stamp, refundDate) }];
+  return [...refund, { kind: 'wallet-settled', walletId, stamp, refundDate, refunded: owed }];
 }

@@ -63,7 +63,15 @@ export function settleWallet(
   if (!wallet || wallet.status !== 'closed') throw new Error(`Wallet ${walletId} is not closed`);
   const owed = walletBalance(book, walletId);
   if (owed < 0) throw new Error(`Wallet ${walletId} is overdrawn`);
-  const refund: LedgerEntry = {
+  const entries =
+    owed === 0 ? book.entries : appendEntry(book.entries, refundEntry(walletId, owed, stamp, refundDate));
+  const settled = { ...stamp, refundDate, refunded: owed };
+  return { wallets: { ...book.wallets, [walletId]: { ...wallet, status: 'settled', settled } }, entries };
+}
+
+/** The one entry that pays a parent what they are owed; its id comes from the settling intent. */
+export function refundEntry(walletId: string, owed: Pence, stamp: Stamp, refundDate: IsoDate): LedgerEntry {
+  return {
     id: `${stamp.intentId}:refund`,
     walletId,
     kind: 'refund',
@@ -72,12 +80,9 @@ export function settleWallet(
     description: `Refund given ${refundDate}`,
     flag: null,
   };
-  const entries = owed === 0 ? book.entries : appendEntry(book.entries, refund);
-  const settled = { ...stamp, refundDate, refunded: owed };
-  return { wallets: { ...book.wallets, [walletId]: { ...wallet, status: 'settled', settled } }, entries };
 }
 
-function appendEntry(entries: WalletBook['entries'], entry: LedgerEntry): WalletBook['entries'] {
+export function appendEntry(entries: WalletBook['entries'], entry: LedgerEntry): WalletBook['entries'] {
   return { ...entries, [entry.walletId]: [...(entries[entry.walletId] ?? []), entry] };
 }
 
