@@ -234,4 +234,68 @@ export const MIGRATIONS: readonly string[] = [
   WHEN OLD.settled IS NOT NULL AND NEW.settled IS NOT OLD.settled
   BEGIN SELECT RAISE(ABORT, 'when and by whom a wallet was settled is never rewritten'); END;
   `,
+  /* 7: intents decided once each, messages and their recipients, the documents' stored updates */ `
+  -- Any change to the roster a decision reads (records, blocks) moves this on: cached views are
+  -- keyed by it, so a cache never serves a roster from before an ingest.
+  ALTER TABLE schools ADD COLUMN roster_version INTEGER NOT NULL DEFAULT 0;
+  CREATE TRIGGER contact_blocks_bump_insert AFTER INSERT ON contact_blocks
+  BEGIN UPDATE schools SET roster_version = roster_version + 1 WHERE id = NEW.school_id; END;
+  CREATE TRIGGER contact_blocks_bump_update AFTER UPDATE ON contact_blocks
+  BEGIN UPDATE schools SET roster_version = roster_version + 1 WHERE id = NEW.school_id; END;
+  CREATE TRIGGER contact_blocks_bump_delete AFTER DELETE ON contact_blocks
+  BEGIN UPDATE schools SET roster_version = roster_version + 1 WHERE id = OLD.school_id; END;
+
+  -- Each intent id once per school, with the verdict it got: a replay is answered from here.
+  CREATE TABLE intents (
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    type TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (json_valid(verdict)),
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (school_id, id),
+    UNIQUE (school_id, seq)
+  );
+  CREATE TRIGGER intents_final_update BEFORE UPDATE ON intents
+  BEGIN SELECT RAISE(ABORT, 'a verdict is never changed'); END;
+  CREATE TRIGGER intents_final_delete BEFORE DELETE ON intents
+  BEGIN SELECT RAISE(ABORT, 'a verdict is never removed'); END;
+
+  CREATE TABLE messages (
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    audience TEXT NOT NULL CHECK (json_valid(audience)),
+    sent TEXT NOT NULL CHECK (json_valid(sent)),
+    sent_at TEXT NOT NULL,
+    deleted TEXT CHECK (deleted IS NULL OR json_valid(deleted)),
+    -- A deleted message keeps no words.
+    CHECK (deleted IS NULL OR (subject = '' AND body = '')),
+    PRIMARY KEY (school_id, id)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER messages_stay_deleted BEFORE UPDATE OF deleted ON messages
+  WHEN OLD.deleted IS NOT NULL
+  BEGIN SELECT RAISE(ABORT, 'a deleted message stays deleted'); END;
+
+  CREATE TABLE message_recipients (
+    school_id INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    contact_id TEXT NOT NULL,
+    pupil_ids TEXT NOT NULL CHECK (json_valid(pupil_ids)),
+    read_at TEXT,
+    PRIMARY KEY (school_id, message_id, contact_id),
+    FOREIGN KEY (school_id, message_id) REFERENCES messages(school_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX message_recipients_by_contact ON message_recipients (school_id, contact_id);
+
+  -- Yjs updates per document, appended; compaction replaces a document's rows with one.
+  CREATE TABLE doc_updates (
+    id INTEGER PRIMARY KEY,
+    doc TEXT NOT NULL,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX doc_updates_by_doc ON doc_updates (doc, id);
+  `,
 ];

@@ -74,17 +74,18 @@ export function decide(intent: Intent, ctx: DecideContext, reads: DecisionReads)
         effects: [],
       };
     }
-    return {
-      verdict: {
-        intentId: intent.id,
-        status: 'rejected',
-        reason: 'internal-error',
-        sentence: INTERNAL_ERROR_SENTENCE,
-        facts: {},
-        at,
-      },
-      effects: [],
-      error,
-    };
+    return { verdict: internalErrorVerdict(intent.id, at), effects: [], error };
   }
+}
+
+/** What a person is told when the server failed on their change: it is logged, never silent. */
+export function internalErrorVerdict(intentId: string, at: string): Verdict {
+  return {
+    intentId,
+    status: 'rejected',
+    reason: 'internal-error',
+    sentence: INTERNAL_ERROR_SENTENCE,
+    facts: {},
+    at,
+  };
 }

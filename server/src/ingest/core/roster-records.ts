@@ -59,7 +59,12 @@ export function saveRecordChanges(
       counts.left++;
     }
   }
-  return { counts: totalOf(byKind), byKind };
+  const counts = totalOf(byKind);
+  if (counts.added + counts.updated + counts.left > 0) {
+    // Cached roster views are keyed by this: none outlives the records it was built from.
+    db.prepare('UPDATE schools SET roster_version = roster_version + 1 WHERE id = ?').run(schoolId);
+  }
+  return { counts, byKind };
 }
 
 /** All kinds' counts added together. */

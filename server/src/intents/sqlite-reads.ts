@@ -1,0 +1,52 @@
+import type { DecisionReads, Pence, SentMessage, Stamp, Wallet } from '@schoolping/shared';
+import type { Db } from '../db/database.ts';
+
+interface WalletRow {
+  id: string;
+  contact_id: string;
+  status: Wallet['status'];
+  closed: string | null;
+  settled: string | null;
+}
+
+/** The reducer's reads, answered by indexed lookups inside the intent's transaction. */
+export function sqliteReads(db: Db, schoolId: number): DecisionReads {
+  const wallet = db.prepare(
+    'SELECT id, contact_id, status, closed, settled FROM wallets WHERE school_id = ? AND id = ?',
+  );
+  const balance = db
+    .prepare('SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE school_id = ? AND wallet_id = ?')
+    .pluck();
+  const message = db.prepare('SELECT id, sent, deleted FROM messages WHERE school_id = ? AND id = ?');
+  const recipient = db.prepare(
+    'SELECT read_at FROM message_recipients WHERE school_id = ? AND message_id = ? AND contact_id = ?',
+  );
+  return {
+    wallet(walletId) {
+      const row = wallet.get(schoolId, walletId) as WalletRow | undefined;
+      if (!row) return null;
+      return {
+        id: row.id,
+        contactId: row.contact_id,
+        status: row.status,
+        closed: row.closed === null ? null : (JSON.parse(row.closed) as Wallet['closed']),
+        settled: row.settled === null ? null : (JSON.parse(row.settled) as Wallet['settled']),
+      };
+    },
+    balance: (walletId) => balance.get(schoolId, walletId) as Pence,
+    message(messageId): SentMessage | null {
+      const row = message.get(schoolId, messageId) as
+        { id: string; sent: string; deleted: string | null } | undefined;
+      if (!row) return null;
+      return {
+        id: row.id,
+        sent: JSON.parse(row.sent) as Stamp,
+        deleted: row.deleted === null ? null : (JSON.parse(row.deleted) as Stamp),
+      };
+    },
+    recipient(messageId, contactId) {
+      const row = recipient.get(schoolId, messageId, contactId) as { read_at: string | null } | undefined;
+      return row ? { readAt: row.read_at } : null;
+    },
+  };
+}
