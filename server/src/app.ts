@@ -22,6 +22,7 @@ import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { misRoutes } from './routes/mis.ts';
 import { schoolRoutes } from './routes/school.ts';
+import { syncRoutes } from './routes/sync.ts';
 import { yearEndRoutes } from './routes/year-end.ts';
 import { serveWebApp } from './static-files.ts';
 
@@ -45,7 +46,12 @@ export interface AppOptions {
   readonly metricsToken?: string;
 }
 
-export function createApp({
+/** The app and the context its routes share: the sync hub is built on the same context. */
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  return createAppWithContext(options).app;
+}
+
+export function createAppWithContext({
   db,
   clock,
   authenticatorClock,
@@ -56,7 +62,7 @@ export function createApp({
   log,
   logger = silentLogger,
   metricsToken,
-}: AppOptions): Hono<AppEnv> {
+}: AppOptions): { readonly app: Hono<AppEnv>; readonly context: AppContext } {
   const context: AppContext = {
     db,
     clock,
@@ -90,9 +96,10 @@ export function createApp({
   app.route('/api/school', schoolRoutes(context));
   app.route('/api/mis', misRoutes(context));
   app.route('/api/year-end', yearEndRoutes(context));
+  app.route('/api/sync', syncRoutes(context));
   app.all('/api/*', (c) =>
     c.json({ error: 'not-found', message: `There is no ${c.req.method} ${c.req.path}.` }, 404),
   );
   if (webBuildDir) serveWebApp(app, webBuildDir);
-  return app;
+  return { app, context };
 }

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
-import { createApp } from './app.ts';
+import { createAppWithContext } from './app.ts';
 import { guardUpgrades } from './http/upgrade.ts';
 import { clockNotice, realClock, systemClock } from './clock.ts';
 import { readConfig } from './config.ts';
@@ -15,6 +15,8 @@ import { defaultBuildDir } from './static-files.ts';
 import { ServerKeyMismatchError } from './secrets/at-rest.ts';
 import { KeyFileError } from './secrets/keyring.ts';
 import { openServerDatabase } from './secrets/startup.ts';
+import { SyncEngine } from './sync/engine.ts';
+import { SocketHub } from './sync/socket-hub.ts';
 
 const config = readConfig();
 if (clockNotice) console.log(clockNotice);
@@ -37,7 +39,7 @@ function openOrExplain(): ReturnType<typeof openServerDatabase> {
 const loaded = config.loadDemo ? loadDemoOnFirstRun(db, systemClock()) : null;
 if (loaded) await createDemoAccounts(db, loaded, config.dataDir, systemClock());
 const logger = createLogger(process.env);
-const app = createApp({
+const { app, context } = createAppWithContext({
   logger,
   db,
   clock: systemClock,
@@ -86,8 +88,9 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
   console.log(lines.join('\n'));
 });
 
-// No route takes sockets yet; the Origin gate stands in front of the sync hub that will.
-guardUpgrades(server as Server);
+// The Origin gate stands in front of the sync hub: a socket carries the session cookie.
+const syncHub = new SocketHub(context, new SyncEngine(context));
+guardUpgrades(server as Server, (request, socket, head) => syncHub.accept(request, socket, head));
 
 /**
  * A graceful stop: take no new connections, let requests in flight (a feed being applied among
@@ -99,6 +102,8 @@ function shutdown(): void {
   stopping = true;
   stopDaily();
   stopPulls();
+  // Open sockets would hold the server open; clients reconnect to the next start and resync.
+  syncHub.close();
   const http = server as Server;
   // Keep-alive connections go as soon as their request is answered, not after their idle timeout.
   const sweep = setInterval(() => {

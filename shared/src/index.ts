@@ -20,3 +20,6 @@ export * from './auth/policy.ts';
 export * from './api/me.ts';
 export * from './intents/effects.ts';
 export * from './messages/audience.ts';
+export * from './sync/doc-names.ts';
+export * from './sync/doc-shapes.ts';
+export * from './sync/doc-list.ts';

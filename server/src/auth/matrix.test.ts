@@ -50,6 +50,8 @@ const ROUTES: Record<
   // The whole-file check reads every page: admins only (and the command line).
   'GET /api/health/deep': [N, N, N, N, Y, N, N],
   'GET /api/year-end/leavers': [N, N, Y, Y, Y, N, Y],
+  // Everyone lists their own documents; the list comes from the policy below.
+  'GET /api/sync/docs': [Y, Y, Y, Y, Y, N, Y],
 };
 
 // Documents of school 1: parent A's inbox and wallet, the staff member's outbox.
@@ -144,7 +146,8 @@ describe('who may read and write each document kind', () => {
       const staff = accounts.get('staff');
       const owner =
         kind === 'outbox' ? String(staff?.id) : kind.startsWith('parent') ? (parentA?.misId ?? null) : null;
-      const doc: DocRef = { kind, schoolId: fixture.school.id, owner };
+      const academicYear = kind === 'parent-inbox' ? 2026 : null;
+      const doc: DocRef = { kind, schoolId: fixture.school.id, owner, academicYear };
       for (const [index, who] of WHO.entries()) {
         const principal = principals.get(who) ?? null;
         expect({ who, read: canReadDoc(principal, doc), write: canWriteDoc(principal, doc) }).toEqual({

@@ -22,6 +22,8 @@ export interface DocRef {
   readonly schoolId: number;
   /** A parent's contact id for their inbox and wallet view; a user id for an outbox. */
   readonly owner: string | null;
+  /** The September an inbox's academic year began (an inbox holds one year, to bound its size). */
+  readonly academicYear: number | null;
 }
 
 const hasAny = (principal: Principal, roles: readonly Role[]): boolean =>
@@ -79,6 +81,7 @@ export const ROUTE_POLICY = {
   'GET /api/school/summary': signedIn(false),
   'GET /api/mis/status': roles(['school-admin']),
   'GET /api/year-end/leavers': roles(STAFF_ROLES),
+  'GET /api/sync/docs': signedIn(false),
 } as const satisfies Record<string, RouteRule>;
 
 export type RouteId = keyof typeof ROUTE_POLICY;

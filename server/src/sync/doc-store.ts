@@ -1,0 +1,35 @@
+import type { Db } from '../db/database.ts';
+
+/**
+ * Every SQL statement about documents' stored updates, behind one interface: the hub and the
+ * projections never write SQL of their own, so a PostgreSQL store can stand in for this one.
+ */
+export interface DocStore {
+  /** The document's stored updates, oldest first; none for a document never written. */
+  updates(doc: string): Uint8Array[];
+  append(doc: string, update: Uint8Array): void;
+  /** Replaces every stored update of the document with one (a compaction). */
+  replace(doc: string, update: Uint8Array): void;
+  count(doc: string): number;
+  /** Runs `work` in one transaction (nested calls become savepoints). */
+  transaction<T>(work: () => T): T;
+}
+
+export function sqliteDocStore(db: Db): DocStore {
+  const select = db.prepare('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id').pluck();
+  const insert = db.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)');
+  const remove = db.prepare('DELETE FROM doc_updates WHERE doc = ?');
+  const count = db.prepare('SELECT COUNT(*) FROM doc_updates WHERE doc = ?').pluck();
+  return {
+    updates: (doc) => (select.all(doc) as Buffer[]).map((data) => new Uint8Array(data)),
+    append: (doc, update) => {
+      insert.run(doc, update);
+    },
+    replace: (doc, update) => {
+      remove.run(doc);
+      insert.run(doc, update);
+    },
+    count: (doc) => count.get(doc) as number,
+    transaction: (work) => db.transaction(work)(),
+  };
+}

@@ -1,0 +1,125 @@
+import * as Y from 'yjs';
+import type { DocStore } from './doc-store.ts';
+
+/** The client id the server writes with in every document; a client sending it is refused. */
+export const SERVER_CLIENT_ID = 1;
+
+/** A stored document this many updates long is compacted into one on its next write. */
+const COMPACT_AFTER = 50;
+
+export type Written = ReadonlyMap<string, Uint8Array>;
+
+/**
+ * Documents as the hub and the projections see them. Sync is answered from the stored, encoded
+ * state (merged updates, a state vector, a diff) without building a Y.Doc; the server's own
+ * writes load a Y.Doc for the length of one unit of work and drop it after, so memory holds only
+ * what is being written, however many documents exist.
+ */
+export class Documents {
+  readonly #store: DocStore;
+
+  constructor(store: DocStore) {
+    this.#store = store;
+  }
+
+  get store(): DocStore {
+    return this.#store;
+  }
+
+  /** Every stored update merged into one; an empty document's is the empty update. */
+  state(doc: string): Uint8Array {
+    const updates = this.#store.updates(doc);
+    if (updates.length === 1 && updates[0]) return updates[0];
+    return updates.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : Y.mergeUpdates(updates);
+  }
+
+  exists(doc: string): boolean {
+    return this.#store.count(doc) > 0;
+  }
+
+  stateVector(doc: string): Uint8Array {
+    return Y.encodeStateVectorFromUpdate(this.state(doc));
+  }
+
+  /** What a client holding `stateVector` is missing. */
+  diff(doc: string, stateVector: Uint8Array): Uint8Array {
+    return Y.diffUpdate(this.state(doc), stateVector);
+  }
+
+  /** Re-encodes a document through a Y.Doc, which drops deleted content for good. */
+  compact(doc: string): void {
+    const ydoc = this.load(doc);
+    this.#store.replace(doc, Y.encodeStateAsUpdate(ydoc));
+    ydoc.destroy();
+  }
+
+  load(doc: string): Y.Doc {
+    const ydoc = new Y.Doc({ gc: true });
+    ydoc.clientID = SERVER_CLIENT_ID;
+    for (const update of this.#store.updates(doc)) Y.applyUpdate(ydoc, update);
+    return ydoc;
+  }
+
+  /** Starts a unit of work: the server's writes to any number of documents, stored together. */
+  begin(): WriteSession {
+    return new WriteSession(this, this.#store);
+  }
+}
+
+/**
+ * The server's writes in one unit of work. Each document is loaded once, changed any number of
+ * times, and its update appended when the session is stored; the caller broadcasts `written` only
+ * after the surrounding transaction commits.
+ */
+export class WriteSession {
+  readonly #documents: Documents;
+  readonly #store: DocStore;
+  readonly #open = new Map<string, { ydoc: Y.Doc; updates: Uint8Array[] }>();
+  readonly #compact = new Set<string>();
+
+  constructor(documents: Documents, store: DocStore) {
+    this.#documents = documents;
+    this.#store = store;
+  }
+
+  change(doc: string, edit: (ydoc: Y.Doc) => void): void {
+    let open = this.#open.get(doc);
+    if (!open) {
+      const ydoc = this.#documents.load(doc);
+      const updates: Uint8Array[] = [];
+      ydoc.on('update', (update: Uint8Array) => updates.push(update));
+      open = { ydoc, updates };
+      this.#open.set(doc, open);
+    }
+    const { ydoc } = open;
+    ydoc.transact(() => {
+      edit(ydoc);
+    });
+  }
+
+  /** Marks a document to be re-encoded when stored: after a delete, so deleted words go for good. */
+  compactAfter(doc: string): void {
+    this.#compact.add(doc);
+  }
+
+  /** Appends each changed document's update (compacting where asked or due); returns them. */
+  store(): Written {
+    const written = new Map<string, Uint8Array>();
+    for (const [doc, { ydoc, updates }] of this.#open) {
+      if (updates.length > 0) {
+        const update = Y.mergeUpdates(updates);
+        written.set(doc, update);
+        if (this.#compact.has(doc) || this.#store.count(doc) + 1 >= COMPACT_AFTER) {
+          this.#store.replace(doc, Y.encodeStateAsUpdate(ydoc));
+        } else {
+          this.#store.append(doc, update);
+        }
+      } else if (this.#compact.has(doc)) {
+        this.#store.replace(doc, Y.encodeStateAsUpdate(ydoc));
+      }
+      ydoc.destroy();
+    }
+    this.#open.clear();
+    return written;
+  }
+}

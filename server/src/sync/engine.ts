@@ -1,0 +1,140 @@
+import * as Y from 'yjs';
+import {
+  canReadDoc,
+  canWriteDoc,
+  parseDocName,
+  type DocRef,
+  type Principal,
+  type Verdict,
+} from '@schoolping/shared';
+import type { AppContext } from '../http/env.ts';
+import type { SignedIn } from '../http/session.ts';
+import { schoolById } from '../db/school-store.ts';
+import { decideOnce } from '../intents/decide-once.ts';
+import { RosterCache } from '../intents/roster-cache.ts';
+import { Documents, type Written } from './documents.ts';
+import { sqliteDocStore } from './doc-store.ts';
+import { checkOutboxUpdate } from './outbox-check.ts';
+import { projectEffects, writeVerdicts } from './projections.ts';
+import { buildReadModel } from './read-models.ts';
+
+export type OpenResult =
+  | { readonly ok: true; readonly ref: DocRef; readonly written: Written }
+  | { readonly ok: false; readonly reason: 'unknown-document' | 'forbidden' };
+
+export type UpdateResult =
+  /** Stored (or already held) and decided; `written` is for every subscriber, after commit. */
+  | { readonly kind: 'stored'; readonly written: Written }
+  /** A read model: clients do not write to it. Dropped, and logged when it held anything. */
+  | { readonly kind: 'dropped' }
+  /** Broke the outbox rules: dropped, logged, and the connection is to be closed. */
+  | { readonly kind: 'refused'; readonly problem: string };
+
+/**
+ * What the sync transports share: opening documents (building read models from the tables the
+ * first time, and again when the roster moved on) and taking updates from people. The transports
+ * (one document per socket, many per socket, plain HTTP) only frame bytes around it.
+ */
+export class SyncEngine {
+  readonly documents: Documents;
+  readonly #context: AppContext;
+  readonly #rosters = new RosterCache();
+  /** Which roster (day and version) each read model was last built for, in this process. */
+  readonly #builtFor = new Map<string, string>();
+
+  constructor(context: AppContext) {
+    this.#context = context;
+    this.documents = new Documents(sqliteDocStore(context.db));
+  }
+
+  open(principal: Principal, name: string): OpenResult {
+    const ref = parseDocName(name);
+    if (!ref) return { ok: false, reason: 'unknown-document' };
+    if (!canReadDoc(principal, ref)) return { ok: false, reason: 'forbidden' };
+    return { ok: true, ref, written: ref.kind === 'outbox' ? new Map() : this.#refresh(name, ref) };
+  }
+
+  /** Builds a read model whole, or brings it up to the current roster; only changes are written. */
+  #refresh(name: string, ref: DocRef): Written {
+    const { db, clock } = this.#context;
+    const school = schoolById(db, ref.schoolId);
+    if (!school) return new Map();
+    const now = clock();
+    const roster = this.#rosters.viewFor(db, school, now);
+    const version = db
+      .prepare('SELECT roster_version FROM schools WHERE id = ?')
+      .pluck()
+      .get(school.id) as number;
+    const key = `${roster.day}:${version}`;
+    if (this.#builtFor.get(name) === key && this.documents.exists(name)) return new Map();
+    const written = this.documents.store.transaction(() => {
+      const session = this.documents.begin();
+      session.change(name, (ydoc) => {
+        buildReadModel(db, ydoc, ref, roster);
+      });
+      return session.store();
+    });
+    this.#builtFor.set(name, key);
+    return written;
+  }
+
+  /** An update from a person to a document: only an outbox's owner may write, and only new intents. */
+  receiveUpdate(signedIn: SignedIn, name: string, ref: DocRef, update: Uint8Array): UpdateResult {
+    const { principal, user } = signedIn;
+    if (!canWriteDoc(principal, ref)) {
+      if (!isEmptyUpdate(update))
+        this.#context.log(`sync: dropped an update to ${name} from user ${user.id}`);
+      return { kind: 'dropped' };
+    }
+    const { db, clock, log } = this.#context;
+    const school = schoolById(db, ref.schoolId);
+    if (!school) return { kind: 'refused', problem: 'a school that does not exist' };
+    const store = this.documents.store;
+    return store.transaction((): UpdateResult => {
+      const stored = this.documents.load(name);
+      const check = checkOutboxUpdate(update, stored, String(user.id));
+      stored.destroy();
+      if (!check.ok) {
+        log(`sync: refused an update to ${name} from user ${user.id}: ${check.problem}`);
+        return { kind: 'refused', problem: check.problem };
+      }
+      if (check.intents.length === 0) return { kind: 'stored', written: new Map() };
+      store.append(name, check.update);
+      const now = clock();
+      const roster = this.#rosters.viewFor(db, school, now);
+      const session = this.documents.begin();
+      const projection = { db, schoolId: school.id, roster, documents: this.documents, session };
+      const actor = {
+        id: String(user.id),
+        name: user.name,
+        roles: principal.roles,
+        contactId: principal.contactId,
+      };
+      const verdicts: Verdict[] = [];
+      for (const intent of check.intents) {
+        const decided = decideOnce(db, school, { userId: user.id, actor }, intent, {
+          now,
+          rosters: this.#rosters,
+          log,
+        });
+        if (!decided.isReplay) projectEffects(projection, decided.effects);
+        verdicts.push(decided.verdict);
+      }
+      writeVerdicts(projection, name, verdicts);
+      const written = new Map(session.store());
+      // The person's own devices get their intents too; every other subscriber gets the verdicts.
+      const verdictUpdate = written.get(name);
+      written.set(name, verdictUpdate ? mergeTwo(check.update, verdictUpdate) : check.update);
+      return { kind: 'stored', written };
+    });
+  }
+}
+
+/** An update with no structs and no deletions: what a client with nothing new sends. */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0;
+}
+
+function mergeTwo(first: Uint8Array, second: Uint8Array): Uint8Array {
+  return Y.mergeUpdates([first, second]);
+}

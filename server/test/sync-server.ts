@@ -1,0 +1,108 @@
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Role } from '@schoolping/shared';
+import WebSocket from 'ws';
+import { createAppWithContext } from '../src/app.ts';
+import { hashPassword } from '../src/auth/passwords.ts';
+import { createUser, setPassword, type UserRow } from '../src/auth/users.ts';
+import type { SchoolRow } from '../src/db/school-store.ts';
+import { loadDemoOnFirstRun } from '../src/demo-data.ts';
+import type { AppContext } from '../src/http/env.ts';
+import { guardUpgrades } from '../src/http/upgrade.ts';
+import { SyncEngine } from '../src/sync/engine.ts';
+import { SocketHub } from '../src/sync/socket-hub.ts';
+import { PASSWORD, cookieFrom } from './auth-fixture.ts';
+import { tempDatabase } from './temp-database.ts';
+
+/** The demo school behind a real HTTP server with the sync hub, on a free port, with a movable clock. */
+export interface SyncServer {
+  readonly url: string;
+  readonly school: SchoolRow;
+  readonly context: AppContext;
+  readonly engine: SyncEngine;
+  readonly lines: string[];
+  now: Date;
+  addUser(roles: readonly Role[], contactId?: string | null): Promise<UserRow>;
+  /** Signs in over HTTP and returns the cookie header value. */
+  signIn(user: UserRow): Promise<string>;
+  /** A ws client class that sends this cookie and our Origin, as a browser on our page would. */
+  socketClass(cookie: string): new (address: string, protocols?: string | string[]) => WebSocket;
+  close(): Promise<void>;
+}
+
+let people = 0;
+
+export async function startSyncServer(now = new Date('2027-03-15T09:00:00Z')): Promise<SyncServer> {
+  const temp = tempDatabase();
+  const school = loadDemoOnFirstRun(temp.db, now);
+  if (!school) throw new Error('the demo school loads into an empty database');
+  const lines: string[] = [];
+  const { app, context } = createAppWithContext({
+    db: temp.db,
+    clock: () => fixture.now,
+    log: (line) => lines.push(line),
+  });
+  const engine = new SyncEngine(context);
+  const hub = new SocketHub(context, engine);
+  const http = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+  await new Promise<void>((resolve) => {
+    if (http.listening) resolve();
+    else http.once('listening', resolve);
+  });
+  guardUpgrades(http, (request, socket, head) => hub.accept(request, socket, head));
+  const { port } = http.address() as AddressInfo;
+  const origin = `http://localhost:${port}`;
+  const fixture: SyncServer = {
+    url: `ws://localhost:${port}`,
+    school,
+    context,
+    engine,
+    lines,
+    now,
+    async addUser(roles, contactId = null) {
+      people++;
+      const user = createUser(
+        temp.db,
+        {
+          schoolId: school.id,
+          kind: roles.includes('parent') ? 'parent' : 'staff',
+          misId: contactId,
+          email: `sync${people}@example.org`,
+          name: `Sync Person ${people}`,
+          roles,
+        },
+        fixture.now,
+      );
+      setPassword(temp.db, user.id, await hashPassword(PASSWORD));
+      return user;
+    },
+    async signIn(user) {
+      const response = await fetch(`${origin}/api/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ email: user.email, password: PASSWORD }),
+      });
+      if (response.status !== 200) throw new Error(`sign-in answered ${response.status}`);
+      return cookieFrom(response);
+    },
+    socketClass(cookie) {
+      return class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols, { headers: { cookie, origin } });
+        }
+      };
+    },
+    async close() {
+      hub.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) =>
+        http.close(() => {
+          resolve();
+        }),
+      );
+      temp.cleanup();
+    },
+  };
+  return fixture;
+}

@@ -1,0 +1,101 @@
+import type { DocKind } from '../auth/policy.ts';
+import type { Verdict } from '../intents/verdict.ts';
+import type { IsoDate } from '../dates.ts';
+import type { Pence } from '../money.ts';
+import type { PersonStatus } from '../roster/types.ts';
+import type { WalletStatus } from '../wallet/types.ts';
+
+/*
+ * What each document holds, version 1. Every document has a root map `meta` ({ version, kind }),
+ * and root maps of plain JSON values keyed by id, so one changed row is one small update. Read
+ * models are written by the server alone; an outbox's `intents` only by its owner, and its
+ * `verdicts` only by the server.
+ */
+
+export const DOC_SHAPE_VERSION = 1;
+
+export interface DocMeta {
+  readonly version: number;
+  readonly kind: DocKind;
+}
+
+export interface ChildLabel {
+  readonly pupilId: string;
+  readonly name: string;
+  /** The child's class (registration group) name, when known. */
+  readonly className: string | null;
+}
+
+/** `messages` in a parent's inbox; read times are in `reads` (message id → ISO time). */
+export interface InboxMessage {
+  readonly id: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly senderName: string;
+  readonly sentAt: string;
+  /** The children of this parent the message is about. */
+  readonly children: readonly ChildLabel[];
+}
+
+/** `messages` in Sent; `readCounts` holds message id → how many recipients have read it. */
+export interface SentItem {
+  readonly id: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly audienceLabel: string;
+  readonly senderId: string;
+  readonly senderName: string;
+  readonly sentAt: string;
+  readonly recipientCount: number;
+}
+
+/** `wallets` in the payments document. */
+export interface PaymentsWallet {
+  readonly id: string;
+  readonly contactId: string;
+  readonly ownerName: string;
+  readonly children: readonly (ChildLabel & {
+    readonly status: PersonStatus;
+    readonly leavingDate: IsoDate | null;
+  })[];
+  readonly status: WalletStatus;
+  readonly balance: Pence;
+  readonly closedAt: string | null;
+  readonly closedBy: string | null;
+  readonly settledAt: string | null;
+  readonly settledBy: string | null;
+  readonly refundDate: IsoDate | null;
+  readonly refunded: Pence | null;
+}
+
+/** `wallet` in a parent's wallet view: one key, `view`. */
+export interface ParentWalletView {
+  readonly status: WalletStatus;
+  readonly balance: Pence;
+  readonly children: readonly ChildLabel[];
+  readonly closedOn: IsoDate | null;
+  readonly settledOn: IsoDate | null;
+  readonly refundDate: IsoDate | null;
+}
+
+/** `pupils` in the directory. */
+export interface DirectoryPupil {
+  readonly id: string;
+  readonly name: string;
+  readonly status: PersonStatus;
+  readonly className: string | null;
+  readonly yearName: string | null;
+  readonly leavingDate: IsoDate | null;
+}
+
+/** `contacts` in the directory: names and links only, no addresses or numbers. */
+export interface DirectoryContact {
+  readonly id: string;
+  readonly name: string;
+  readonly status: PersonStatus;
+  readonly pupilIds: readonly string[];
+  readonly joiningPupilIds: readonly string[];
+}
+
+/** `verdicts` in an outbox. */
+export type OutboxVerdict = Verdict;
