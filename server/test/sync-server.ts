@@ -18,6 +18,8 @@ import { tempDatabase } from './temp-database.ts';
 /** The demo school behind a real HTTP server with the sync hub, on a free port, with a movable clock. */
 export interface SyncServer {
   readonly url: string;
+  /** The data folder holding the SQLite file (and its write-ahead log). */
+  readonly dataDir: string;
   readonly school: SchoolRow;
   readonly context: AppContext;
   readonly engine: SyncEngine;
@@ -55,6 +57,7 @@ export async function startSyncServer(now = new Date('2027-03-15T09:00:00Z')): P
   const origin = `http://localhost:${port}`;
   const fixture: SyncServer = {
     url: `ws://localhost:${port}`,
+    dataDir: temp.dataDir,
     school,
     context,
     engine,

@@ -28,6 +28,8 @@ export function openDatabase(dataDir: string, keyring: Keyring, fileName = 'scho
   // FULL: a commit the server has acknowledged survives a power cut, not only a crash.
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  // Freed pages and cells are zeroed: a deleted message's words do not linger in the file.
+  db.pragma('secure_delete = ON');
   migrate(db);
   attachKeyring(db, keyring);
   return db;

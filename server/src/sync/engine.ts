@@ -89,8 +89,9 @@ export class SyncEngine {
     const { db, clock, log } = this.#context;
     const school = schoolById(db, ref.schoolId);
     if (!school) return { kind: 'refused', problem: 'a school that does not exist' };
-    const store = this.documents.store;
-    return store.transaction((): UpdateResult => {
+    // Set inside the transaction below, read after it commits.
+    const deleted = { any: false };
+    const result = this.documents.store.transaction((): UpdateResult => {
       const stored = this.documents.load(name);
       const check = checkOutboxUpdate(update, stored, String(user.id));
       stored.destroy();
@@ -99,7 +100,7 @@ export class SyncEngine {
         return { kind: 'refused', problem: check.problem };
       }
       if (check.intents.length === 0) return { kind: 'stored', written: new Map() };
-      store.append(name, check.update);
+      this.documents.store.append(name, check.update);
       const now = clock();
       const roster = this.#rosters.viewFor(db, school, now);
       const session = this.documents.begin();
@@ -118,6 +119,7 @@ export class SyncEngine {
           log,
         });
         if (!decided.isReplay) projectEffects(projection, decided.effects);
+        deleted.any ||= decided.effects.some((effect) => effect.kind === 'messages-deleted');
         verdicts.push(decided.verdict);
       }
       writeVerdicts(projection, name, verdicts);
@@ -127,6 +129,9 @@ export class SyncEngine {
       written.set(name, verdictUpdate ? mergeTwo(check.update, verdictUpdate) : check.update);
       return { kind: 'stored', written };
     });
+    // The write-ahead log still holds the pages as they were; fold it into the file and empty it.
+    if (deleted.any) db.pragma('wal_checkpoint(TRUNCATE)');
+    return result;
   }
 }
 

@@ -1,9 +1,8 @@
 import { docName, type Intent } from '@schoolping/shared';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
 import { startSyncServer, type SyncServer } from '../../test/sync-server.ts';
+import { SyncClients, synced, until } from '../../test/sync-clients.ts';
 
 /*
  * The stock y-websocket client, unchanged, against the hub: the proof that /sync/<document> speaks
@@ -12,51 +11,17 @@ import { startSyncServer, type SyncServer } from '../../test/sync-server.ts';
  */
 
 let server: SyncServer;
-const providers: WebsocketProvider[] = [];
+let clients: SyncClients;
 beforeEach(async () => {
   server = await startSyncServer();
+  clients = new SyncClients(server);
 });
 afterEach(async () => {
-  for (const provider of providers.splice(0)) provider.destroy();
+  clients.destroy();
   await server.close();
 });
 
-function connect(
-  cookie: string,
-  name: string,
-  doc = new Y.Doc(),
-): { provider: WebsocketProvider; doc: Y.Doc } {
-  const provider = new WebsocketProvider(`${server.url}/sync`, name, doc, {
-    // The polyfill's type is the DOM's WebSocket; ws's class stands in for it in Node.
-    WebSocketPolyfill: server.socketClass(cookie) as unknown as typeof globalThis.WebSocket,
-    disableBc: true,
-    maxBackoffTime: 200,
-  });
-  providers.push(provider);
-  return { provider, doc };
-}
-
-function synced(provider: WebsocketProvider): Promise<void> {
-  return new Promise((resolve) => {
-    if (provider.synced) resolve();
-    else
-      provider.once('sync', () => {
-        resolve();
-      });
-  });
-}
-
-function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      if (check()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
+const connect = (cookie: string, name: string) => clients.connect(cookie, name);
 
 /** The HTTP status an upgrade is answered with, or 101 when a socket opens. */
 function upgradeStatus(cookie: string, name: string): Promise<number> {
