@@ -23,6 +23,7 @@ import { healthRoutes } from './routes/health.ts';
 import { misRoutes } from './routes/mis.ts';
 import { schoolRoutes } from './routes/school.ts';
 import { syncRoutes } from './routes/sync.ts';
+import { SyncEngine } from './sync/engine.ts';
 import { yearEndRoutes } from './routes/year-end.ts';
 import { serveWebApp } from './static-files.ts';
 
@@ -62,7 +63,7 @@ export function createAppWithContext({
   log,
   logger = silentLogger,
   metricsToken,
-}: AppOptions): { readonly app: Hono<AppEnv>; readonly context: AppContext } {
+}: AppOptions): { readonly app: Hono<AppEnv>; readonly context: AppContext; readonly sync: SyncEngine } {
   const context: AppContext = {
     db,
     clock,
@@ -96,10 +97,11 @@ export function createAppWithContext({
   app.route('/api/school', schoolRoutes(context));
   app.route('/api/mis', misRoutes(context));
   app.route('/api/year-end', yearEndRoutes(context));
-  app.route('/api/sync', syncRoutes(context));
+  const sync = new SyncEngine(context);
+  app.route('/api/sync', syncRoutes(context, sync));
   app.all('/api/*', (c) =>
     c.json({ error: 'not-found', message: `There is no ${c.req.method} ${c.req.path}.` }, 404),
   );
   if (webBuildDir) serveWebApp(app, webBuildDir);
-  return { app, context };
+  return { app, context, sync };
 }

@@ -84,7 +84,7 @@ describe('npm start', () => {
     expect(printed).toContain('sign in without an authenticator app');
     expect(statSync(join(dataDir, 'demo-sign-ins.txt')).mode & 0o777).toBe(0o600);
     expect(await upgradeStatus(first.port, 'https://evil.example')).toBe(403);
-    expect(await upgradeStatus(first.port, `http://127.0.0.1:${first.port}`)).toBe(404);
+    expect(await upgradeStatus(first.port, `http://127.0.0.1:${first.port}`)).toBe(401);
     // The demo arrived through the ingest path: its MIS sync reads ok from the first start.
     const health = spawnSync(
       process.execPath,

@@ -15,7 +15,6 @@ import { defaultBuildDir } from './static-files.ts';
 import { ServerKeyMismatchError } from './secrets/at-rest.ts';
 import { KeyFileError } from './secrets/keyring.ts';
 import { openServerDatabase } from './secrets/startup.ts';
-import { SyncEngine } from './sync/engine.ts';
 import { SocketHub } from './sync/socket-hub.ts';
 
 const config = readConfig();
@@ -39,7 +38,7 @@ function openOrExplain(): ReturnType<typeof openServerDatabase> {
 const loaded = config.loadDemo ? loadDemoOnFirstRun(db, systemClock()) : null;
 if (loaded) await createDemoAccounts(db, loaded, config.dataDir, systemClock());
 const logger = createLogger(process.env);
-const { app, context } = createAppWithContext({
+const { app, context, sync } = createAppWithContext({
   logger,
   db,
   clock: systemClock,
@@ -89,7 +88,7 @@ const server = serve({ fetch: app.fetch, port: config.port }, (info) => {
 });
 
 // The Origin gate stands in front of the sync hub: a socket carries the session cookie.
-const syncHub = new SocketHub(context, new SyncEngine(context));
+const syncHub = new SocketHub(context, sync);
 guardUpgrades(server as Server, (request, socket, head) => syncHub.accept(request, socket, head));
 
 /**

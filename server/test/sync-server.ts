@@ -10,7 +10,7 @@ import type { SchoolRow } from '../src/db/school-store.ts';
 import { loadDemoOnFirstRun } from '../src/demo-data.ts';
 import type { AppContext } from '../src/http/env.ts';
 import { guardUpgrades } from '../src/http/upgrade.ts';
-import { SyncEngine } from '../src/sync/engine.ts';
+import type { SyncEngine } from '../src/sync/engine.ts';
 import { SocketHub } from '../src/sync/socket-hub.ts';
 import { PASSWORD, cookieFrom } from './auth-fixture.ts';
 import { tempDatabase } from './temp-database.ts';
@@ -40,12 +40,15 @@ export async function startSyncServer(now = new Date('2027-03-15T09:00:00Z')): P
   const school = loadDemoOnFirstRun(temp.db, now);
   if (!school) throw new Error('the demo school loads into an empty database');
   const lines: string[] = [];
-  const { app, context } = createAppWithContext({
+  const {
+    app,
+    context,
+    sync: engine,
+  } = createAppWithContext({
     db: temp.db,
     clock: () => fixture.now,
     log: (line) => lines.push(line),
   });
-  const engine = new SyncEngine(context);
   const hub = new SocketHub(context, engine);
   const http = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   await new Promise<void>((resolve) => {

@@ -6,6 +6,12 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 const KEYED = ['/api/mis/xporter', '/api/mis/oneroster'];
 
 /**
+ * Routes that take binary bodies from our own pages. A cross-site form cannot send this type, and
+ * a cross-site fetch with it needs a preflight we never answer, so it protects as JSON does.
+ */
+const BINARY = ['/api/sync'];
+
+/**
  * Refuse cross-site state changes whatever their content type: a browser always says where a
  * request comes from (Sec-Fetch-Site, Origin), and a form or `text/plain` body cannot be JSON.
  */
@@ -23,7 +29,9 @@ export function refuseCrossSite(): MiddlewareHandler {
         403,
       );
     }
-    if (!(c.req.header('content-type') ?? '').startsWith('application/json')) {
+    const type = c.req.header('content-type') ?? '';
+    if (BINARY.includes(c.req.path) && type === 'application/octet-stream') return next();
+    if (!type.startsWith('application/json')) {
       return c.json({ error: 'json-required', message: 'Send this request as application/json.' }, 415);
     }
     return next();

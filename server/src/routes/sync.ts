@@ -2,32 +2,107 @@ import { docsFor, effectiveDay, academicYearOf } from '@schoolping/shared';
 import { Hono } from 'hono';
 import type { AppEnv, AppContext } from '../http/env.ts';
 import { guard } from '../http/guard.ts';
+import { answerMessage } from '../sync/answer.ts';
+import type { SyncEngine } from '../sync/engine.ts';
+import { readBatch, readNamed, writeBatch, writeNamed } from '../sync/mux.ts';
 import { academicYearAt } from '../sync/read-models.ts';
+import { MAX_FRAME_BYTES } from '../sync/socket-hub.ts';
+import { step1Message } from '../sync/wire.ts';
+import { bodyLimit } from 'hono/body-limit';
 
-/** GET /api/sync/docs: the documents the signed-in person may open, with kind and whether they may write. */
-export function syncRoutes(context: AppContext) {
+/** Frames in one HTTP exchange, and bytes in its body: the socket's frame limit, for the batch. */
+const MAX_FRAMES = 200;
+
+/**
+ * GET /api/sync/docs lists the documents the signed-in person may open, with kind and whether they
+ * may write. POST /api/sync carries the same frames as the `/sync` socket over plain HTTP, for
+ * school networks whose filters break WebSockets: the body is a batch of named messages, the
+ * answer another. Each document named is answered with what the sender lacks and with the
+ * server's state vector, so the next exchange can carry the sender's own changes.
+ */
+export function syncRoutes(context: AppContext, engine: SyncEngine) {
   const { db, clock } = context;
-  return new Hono<AppEnv>().get('/docs', guard(context, 'GET /api/sync/docs'), (c) => {
-    const principal = c.get('principal');
-    if (!principal) return c.json({ error: 'sign-in-required', message: 'Please sign in.' }, 401);
-    const years = new Set<number>([academicYearOf(effectiveDay(clock()))]);
-    let hasWallet = false;
-    if (principal.contactId !== null) {
-      const sentAts = db
-        .prepare(
-          `SELECT DISTINCT m.sent_at FROM message_recipients r
+  return new Hono<AppEnv>()
+    .post(
+      '/',
+      guard(context, 'POST /api/sync'),
+      bodyLimit({
+        maxSize: MAX_FRAME_BYTES,
+        onError: (c) =>
+          c.json({ error: 'too-large', message: 'Send at most 1 MiB of changes at once.' }, 413),
+      }),
+      async (c) => {
+        const principal = c.get('principal');
+        const session = c.get('session');
+        const user = c.get('user');
+        if (!principal || !session || !user)
+          return c.json({ error: 'sign-in-required', message: 'Please sign in.' }, 401);
+        let frames: Uint8Array[];
+        try {
+          frames = readBatch(new Uint8Array(await c.req.arrayBuffer()), MAX_FRAMES);
+        } catch {
+          return c.json({ error: 'bad-frames', message: 'The changes sent could not be read.' }, 400);
+        }
+        const replies: Uint8Array[] = [];
+        const told = new Set<string>();
+        for (const frame of frames) {
+          let named: ReturnType<typeof readNamed>;
+          try {
+            named = readNamed(frame);
+          } catch {
+            return c.json({ error: 'bad-frames', message: 'The changes sent could not be read.' }, 400);
+          }
+          const opened = engine.open(principal, named.name);
+          if (!opened.ok) {
+            context.log(`sync: refused an HTTP frame of user ${user.id} for ${named.name}: ${opened.reason}`);
+            return c.json(
+              { error: opened.reason, message: `You cannot open ${named.name}.` },
+              opened.reason === 'forbidden' ? 403 : 404,
+            );
+          }
+          const answer = answerMessage(
+            engine,
+            { principal, session, user },
+            named.name,
+            opened.ref,
+            named.message,
+          );
+          if (answer.refused !== undefined) {
+            context.log(
+              `sync: refused an HTTP frame of user ${user.id} for ${named.name}: ${answer.refused}`,
+            );
+            return c.json({ error: 'refused', message: 'A change sent was refused.' }, 400);
+          }
+          for (const reply of answer.replies) replies.push(writeNamed(named.name, reply));
+          if (!told.has(named.name)) {
+            told.add(named.name);
+            replies.push(writeNamed(named.name, step1Message(engine.documents.stateVector(named.name))));
+          }
+        }
+        return c.body(writeBatch(replies), 200, { 'Content-Type': 'application/octet-stream' });
+      },
+    )
+    .get('/docs', guard(context, 'GET /api/sync/docs'), (c) => {
+      const principal = c.get('principal');
+      if (!principal) return c.json({ error: 'sign-in-required', message: 'Please sign in.' }, 401);
+      const years = new Set<number>([academicYearOf(effectiveDay(clock()))]);
+      let hasWallet = false;
+      if (principal.contactId !== null) {
+        const sentAts = db
+          .prepare(
+            `SELECT DISTINCT m.sent_at FROM message_recipients r
            JOIN messages m ON m.school_id = r.school_id AND m.id = r.message_id
            WHERE r.school_id = ? AND r.contact_id = ? AND m.deleted IS NULL`,
-        )
-        .pluck()
-        .all(principal.schoolId, principal.contactId) as string[];
-      for (const sentAt of sentAts) years.add(academicYearAt(sentAt));
-      hasWallet =
-        db
-          .prepare('SELECT 1 FROM wallets WHERE school_id = ? AND contact_id = ?')
-          .get(principal.schoolId, principal.contactId) !== undefined;
-    }
-    const inboxYears = [...years].sort((a, b) => b - a);
-    return c.json({ docs: docsFor(principal, { inboxYears, hasWallet }) });
-  });
+          )
+          .pluck()
+          .all(principal.schoolId, principal.contactId) as string[];
+        for (const sentAt of sentAts) years.add(academicYearAt(sentAt));
+        hasWallet =
+          db
+            .prepare('SELECT 1 FROM wallets WHERE school_id = ? AND contact_id = ?')
+            .get(principal.schoolId, principal.contactId) !== undefined;
+      }
+      const inboxYears = [...years].sort((a, b) => b - a);
+      return c.json({ docs: docsFor(principal, { inboxYears, hasWallet }) });
+    });
 }

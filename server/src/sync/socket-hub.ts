@@ -7,14 +7,9 @@ import type { AppContext } from '../http/env.ts';
 import { resolveSession, type SignedIn } from '../http/session.ts';
 import type { Written } from './documents.ts';
 import type { SyncEngine } from './engine.ts';
-import {
-  EMPTY_AWARENESS,
-  readMessage,
-  step1Message,
-  step2Message,
-  updateMessage,
-  type Bytes,
-} from './wire.ts';
+import { answerMessage, type Answer } from './answer.ts';
+import { readNamed, writeNamed } from './mux.ts';
+import { step1Message, updateMessage, type Bytes } from './wire.ts';
 import type { DocRef } from '@schoolping/shared';
 
 /** Largest frame a client may send: an outbox of intents is small; anything near this is not. */
@@ -34,17 +29,20 @@ interface Connection {
   readonly socket: WebSocket;
   readonly cookie: string;
   readonly userId: number;
-  readonly name: string;
-  readonly ref: DocRef;
+  /** For `/sync/<document>`: the one document, and frames carry no name. Null on `/sync`. */
+  readonly fixed: { readonly name: string; readonly ref: DocRef } | null;
+  /** The documents this connection follows. */
+  readonly docs: Map<string, DocRef>;
   tokens: number;
   refilledAt: number;
 }
 
 /**
- * `/sync/<document>`: one document per socket, in the stock y-websocket wire format, so
- * `new WebsocketProvider(url + '/sync', name, doc)` works unchanged. The session is checked at the
- * upgrade, at every frame and every 15 seconds; nothing is read before it is; every frame is for
- * the one document the socket was opened for.
+ * Two sockets, one hub. `/sync/<document>`: one document per socket, in the stock y-websocket
+ * wire format, so `new WebsocketProvider(url + '/sync', name, doc)` works unchanged. `/sync`: all
+ * of a person's documents over one socket, each frame prefixed with its document's name. The
+ * session is checked at the upgrade, at every frame and every 15 seconds; nothing is read before
+ * it is; every frame is authorised for its document.
  */
 export class SocketHub {
   readonly #context: AppContext;
@@ -71,32 +69,34 @@ export class SocketHub {
   accept(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (this.#isClosed) return false;
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/sync/')) return false;
-    let name: string;
-    try {
-      name = decodeURIComponent(url.pathname.slice('/sync/'.length));
-    } catch {
-      refuse(socket, 404, 'Not Found');
-      return true;
-    }
+    const isMultiplexed = url.pathname === '/sync';
+    if (!isMultiplexed && !url.pathname.startsWith('/sync/')) return false;
     const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
     const signedIn = this.#signedIn(cookie);
     if (!signedIn || cookie === undefined) {
       refuse(socket, 401, 'Unauthorized');
       return true;
     }
-    const opened = this.#engine.open(signedIn.principal, name);
-    if (!opened.ok) {
-      refuse(
-        socket,
-        opened.reason === 'forbidden' ? 403 : 404,
-        opened.reason === 'forbidden' ? 'Forbidden' : 'Not Found',
-      );
-      return true;
+    let fixed: Connection['fixed'] = null;
+    if (!isMultiplexed) {
+      let name: string;
+      try {
+        name = decodeURIComponent(url.pathname.slice('/sync/'.length));
+      } catch {
+        refuse(socket, 404, 'Not Found');
+        return true;
+      }
+      const opened = this.#engine.open(signedIn.principal, name);
+      if (!opened.ok) {
+        const isForbidden = opened.reason === 'forbidden';
+        refuse(socket, isForbidden ? 403 : 404, isForbidden ? 'Forbidden' : 'Not Found');
+        return true;
+      }
+      this.#broadcast(opened.written);
+      fixed = { name, ref: opened.ref };
     }
-    this.#broadcast(opened.written);
     this.#server.handleUpgrade(request, socket, head, (ws) => {
-      this.#connect(ws, { cookie, userId: signedIn.user.id, name, ref: opened.ref });
+      this.#connect(ws, { cookie, userId: signedIn.user.id, fixed });
     });
     return true;
   }
@@ -107,30 +107,42 @@ export class SocketHub {
     return signedIn && !signedIn.session.needsMfaSetup ? signedIn : null;
   }
 
-  #connect(socket: WebSocket, details: Pick<Connection, 'cookie' | 'userId' | 'name' | 'ref'>): void {
-    const connection: Connection = { socket, ...details, tokens: BURST, refilledAt: Date.now() };
-    let subscribers = this.#subscribers.get(details.name);
-    if (!subscribers) {
-      subscribers = new Set();
-      this.#subscribers.set(details.name, subscribers);
-    }
-    subscribers.add(connection);
+  #connect(socket: WebSocket, details: Pick<Connection, 'cookie' | 'userId' | 'fixed'>): void {
+    const connection: Connection = {
+      socket,
+      ...details,
+      docs: new Map(),
+      tokens: BURST,
+      refilledAt: Date.now(),
+    };
     socket.on('message', (data, isBinary) => {
       this.#receive(connection, data, isBinary);
     });
     socket.on('close', () => {
-      this.#unsubscribe(connection);
+      for (const name of connection.docs.keys()) this.#unsubscribe(connection, name);
     });
     socket.on('error', () => {
       socket.terminate();
     });
-    send(socket, step1Message(this.#engine.documents.stateVector(details.name)));
+    if (details.fixed) this.#follow(connection, details.fixed.name, details.fixed.ref);
   }
 
-  #unsubscribe(connection: Connection): void {
-    const subscribers = this.#subscribers.get(connection.name);
+  /** Subscribes the connection and tells it what the server holds, so it can send what it lacks. */
+  #follow(connection: Connection, name: string, ref: DocRef): void {
+    connection.docs.set(name, ref);
+    let subscribers = this.#subscribers.get(name);
+    if (!subscribers) {
+      subscribers = new Set();
+      this.#subscribers.set(name, subscribers);
+    }
+    subscribers.add(connection);
+    sendTo(connection, name, step1Message(this.#engine.documents.stateVector(name)));
+  }
+
+  #unsubscribe(connection: Connection, name: string): void {
+    const subscribers = this.#subscribers.get(name);
     subscribers?.delete(connection);
-    if (subscribers?.size === 0) this.#subscribers.delete(connection.name);
+    if (subscribers?.size === 0) this.#subscribers.delete(name);
   }
 
   #receive(connection: Connection, data: RawData, isBinary: boolean): void {
@@ -151,51 +163,52 @@ export class SocketHub {
       this.#refuse(connection, 'a frame that is not binary');
       return;
     }
-    let message: ReturnType<typeof readMessage>;
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    let name: string;
+    let message: Uint8Array;
+    if (connection.fixed) {
+      ({ name } = connection.fixed);
+      message = bytes;
+    } else {
+      try {
+        ({ name, message } = readNamed(bytes));
+      } catch {
+        this.#refuse(connection, 'a frame without a document name');
+        return;
+      }
+    }
+    let ref = connection.docs.get(name);
+    if (!ref) {
+      const opened = this.#engine.open(signedIn.principal, name);
+      if (!opened.ok) {
+        this.#refuse(
+          connection,
+          `a frame for ${opened.reason === 'forbidden' ? 'a forbidden' : 'an unknown'} document`,
+        );
+        return;
+      }
+      this.#broadcast(opened.written);
+      ref = opened.ref;
+      this.#follow(connection, name, ref);
+    }
+    let answer: Answer;
     try {
-      message = readMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    } catch {
-      this.#refuse(connection, 'a frame that is not a sync message');
+      answer = answerMessage(this.#engine, signedIn, name, ref, message);
+    } catch (error) {
+      this.#context.log(`sync: failed on a frame for ${name}: ${String(error)}`);
+      socket.close(1011, 'server error');
       return;
     }
-    switch (message.kind) {
-      case 'step1': {
-        let diff: Uint8Array;
-        try {
-          diff = this.#engine.documents.diff(connection.name, message.stateVector);
-        } catch {
-          this.#refuse(connection, 'a state vector that cannot be read');
-          return;
-        }
-        send(socket, step2Message(diff));
-        return;
-      }
-      case 'update': {
-        let result: ReturnType<SyncEngine['receiveUpdate']>;
-        try {
-          result = this.#engine.receiveUpdate(signedIn, connection.name, connection.ref, message.update);
-        } catch (error) {
-          this.#context.log(`sync: failed on an update to ${connection.name}: ${String(error)}`);
-          socket.close(1011, 'server error');
-          return;
-        }
-        if (result.kind === 'refused') this.#refuse(connection, result.problem);
-        else if (result.kind === 'stored') this.#broadcast(result.written);
-        return;
-      }
-      case 'awareness':
-      case 'query-awareness':
-        // Presence is not shared (who else has a document open is nobody else's business), but
-        // the client hears something back, so it does not take the silence for a dead line.
-        send(socket, EMPTY_AWARENESS);
-        return;
-      case 'auth':
-        return;
+    if (answer.refused !== undefined) {
+      this.#refuse(connection, answer.refused);
+      return;
     }
+    for (const reply of answer.replies) sendTo(connection, name, reply);
+    this.#broadcast(answer.written);
   }
 
   #refuse(connection: Connection, problem: string): void {
-    this.#context.log(`sync: closed a socket of user ${connection.userId} on ${connection.name}: ${problem}`);
+    this.#context.log(`sync: closed a socket of user ${connection.userId}: ${problem}`);
     connection.socket.close(CLOSE_REFUSED, 'refused');
   }
 
@@ -216,7 +229,7 @@ export class SocketHub {
       const subscribers = this.#subscribers.get(name);
       if (!subscribers || carriesNothing(update)) continue;
       const message = updateMessage(update);
-      for (const connection of subscribers) send(connection.socket, message);
+      for (const connection of subscribers) sendTo(connection, name, message);
     }
   }
 
@@ -245,8 +258,10 @@ function carriesNothing(update: Uint8Array): boolean {
   return structs.length === 0 && ds.clients.size === 0;
 }
 
-function send(socket: WebSocket, message: Bytes): void {
-  if (socket.readyState === socket.OPEN) socket.send(message);
+function sendTo(connection: Connection, name: string, message: Bytes): void {
+  const { socket } = connection;
+  if (socket.readyState !== socket.OPEN) return;
+  socket.send(connection.fixed ? message : writeNamed(name, message));
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {

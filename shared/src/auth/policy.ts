@@ -82,6 +82,8 @@ export const ROUTE_POLICY = {
   'GET /api/mis/status': roles(['school-admin']),
   'GET /api/year-end/leavers': roles(STAFF_ROLES),
   'GET /api/sync/docs': signedIn(false),
+  // The documents' own policy decides each frame; a read-only parent may still download.
+  'POST /api/sync': signedIn(false),
 } as const satisfies Record<string, RouteRule>;
 
 export type RouteId = keyof typeof ROUTE_POLICY;
