@@ -6,6 +6,7 @@ import { clockNotice, realClock, systemClock } from './clock.ts';
 import { readConfig } from './config.ts';
 import { createDemoAccounts, readDemoSignIns } from './demo-accounts.ts';
 import { loadDemoOnFirstRun } from './demo-data.ts';
+import { sendDemoMessages } from './demo-messages.ts';
 import { startDailySchedule, startPullSchedule } from './scheduler.ts';
 import { table } from './cli/output.ts';
 import { createLogger } from './http/request-log.ts';
@@ -36,7 +37,10 @@ function openOrExplain(): ReturnType<typeof openServerDatabase> {
   }
 }
 const loaded = config.loadDemo ? loadDemoOnFirstRun(db, systemClock()) : null;
-if (loaded) await createDemoAccounts(db, loaded, config.dataDir, systemClock());
+if (loaded) {
+  await createDemoAccounts(db, loaded, config.dataDir, systemClock());
+  sendDemoMessages(db, loaded, systemClock());
+}
 const logger = createLogger(process.env);
 const { app, context, sync } = createAppWithContext({
   logger,

@@ -54,6 +54,15 @@ export class SyncEngine {
     return { ok: true, ref, written: ref.kind === 'outbox' ? new Map() : this.#refresh(name, ref) };
   }
 
+  /**
+   * Brings an open read model up to the current roster after an ingest or the daily run (which
+   * happen in another thread); nothing is written when it is current.
+   */
+  refresh(name: string): Written {
+    const ref = parseDocName(name);
+    return ref && ref.kind !== 'outbox' ? this.#refresh(name, ref) : new Map();
+  }
+
   /** Builds a read model whole, or brings it up to the current roster; only changes are written. */
   #refresh(name: string, ref: DocRef): Written {
     const { db, clock } = this.#context;

@@ -17,7 +17,7 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 /** Frames a connection may send in a burst, and how many more it earns each second. */
 const BURST = 200;
 const PER_SECOND = 50;
-/** How often every open socket's session is checked again, besides at each frame. */
+/** How often every open socket's session is checked again (besides at each frame) and open read models are brought up to date. */
 const SESSION_SWEEP_MS = 15_000;
 
 /** Close codes in the private range: the client knows why and whether to try again. */
@@ -234,6 +234,13 @@ export class SocketHub {
   }
 
   #checkSessions(): void {
+    for (const name of this.#subscribers.keys()) {
+      try {
+        this.#broadcast(this.#engine.refresh(name));
+      } catch (error) {
+        this.#context.log(`sync: could not refresh ${name}: ${String(error)}`);
+      }
+    }
     for (const subscribers of this.#subscribers.values()) {
       for (const connection of subscribers) {
         const signedIn = this.#signedIn(connection.cookie);
