@@ -23,3 +23,5 @@ export * from './messages/audience.ts';
 export * from './sync/doc-names.ts';
 export * from './sync/doc-shapes.ts';
 export * from './sync/doc-list.ts';
+export * from './sync/wire.ts';
+export * from './sync/mux.ts';

@@ -4,10 +4,10 @@ import type { AppEnv, AppContext } from '../http/env.ts';
 import { guard } from '../http/guard.ts';
 import { answerMessage } from '../sync/answer.ts';
 import type { SyncEngine } from '../sync/engine.ts';
-import { readBatch, readNamed, writeBatch, writeNamed } from '../sync/mux.ts';
+import { readBatch, readNamed, writeBatch, writeNamed } from '@schoolping/shared';
 import { academicYearAt } from '../sync/read-models.ts';
 import { MAX_FRAME_BYTES } from '../sync/socket-hub.ts';
-import { step1Message } from '../sync/wire.ts';
+import { step1Message } from '@schoolping/shared';
 import { bodyLimit } from 'hono/body-limit';
 
 /** Frames in one HTTP exchange, and bytes in its body: the socket's frame limit, for the batch. */

@@ -2,7 +2,7 @@ import type { DocRef } from '@schoolping/shared';
 import type { SignedIn } from '../http/session.ts';
 import type { Written } from './documents.ts';
 import type { SyncEngine } from './engine.ts';
-import { EMPTY_AWARENESS, readMessage, step2Message, type Bytes } from './wire.ts';
+import { EMPTY_AWARENESS, readMessage, step2Message, type Bytes } from '@schoolping/shared';
 
 export interface Answer {
   /** Messages back to the one who sent the frame, for the same document. */

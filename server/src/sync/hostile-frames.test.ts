@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { userById } from '../auth/users.ts';
 import { SyncClients, synced } from '../../test/sync-clients.ts';
 import { startSyncServer, type SyncServer } from '../../test/sync-server.ts';
-import { updateMessage } from './wire.ts';
+import { updateMessage } from '@schoolping/shared';
 import type { SignedIn } from '../http/session.ts';
 
 /*

@@ -8,8 +8,8 @@ import { resolveSession, type SignedIn } from '../http/session.ts';
 import type { Written } from './documents.ts';
 import type { SyncEngine } from './engine.ts';
 import { answerMessage, type Answer } from './answer.ts';
-import { readNamed, writeNamed } from './mux.ts';
-import { step1Message, updateMessage, type Bytes } from './wire.ts';
+import { readNamed, writeNamed } from '@schoolping/shared';
+import { step1Message, updateMessage, type Bytes } from '@schoolping/shared';
 import type { DocRef } from '@schoolping/shared';
 
 /** Largest frame a client may send: an outbox of intents is small; anything near this is not. */

@@ -3,8 +3,8 @@ import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
 import { startSyncServer, type SyncServer } from '../../test/sync-server.ts';
-import { readBatch, readNamed, writeBatch, writeNamed } from './mux.ts';
-import { readMessage, step1Message, updateMessage } from './wire.ts';
+import { readBatch, readNamed, writeBatch, writeNamed } from '@schoolping/shared';
+import { readMessage, step1Message, updateMessage } from '@schoolping/shared';
 
 let server: SyncServer;
 beforeEach(async () => {
