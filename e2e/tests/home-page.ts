@@ -7,7 +7,7 @@ export class HomePage {
 
   constructor(private readonly page: Page) {
     this.heading = page.getByRole('heading', { level: 1 });
-    this.offlineNotice = page.getByRole('status');
+    this.offlineNotice = page.getByRole('main').getByRole('status');
   }
 
   async open(): Promise<void> {

@@ -1,4 +1,5 @@
-import { canReadDoc, canWriteDoc, type DocKind, type DocRef } from '../auth/policy.ts';
+import { z } from 'zod';
+import { canReadDoc, canWriteDoc, DOC_KINDS, type DocKind, type DocRef } from '../auth/policy.ts';
 import type { Principal } from '../auth/roles.ts';
 import { docName } from './doc-names.ts';
 
@@ -7,6 +8,13 @@ export interface DocListing {
   readonly kind: DocKind;
   readonly canWrite: boolean;
 }
+
+/** GET /api/sync/docs's entries, as the PWA checks them before trusting them. */
+export const docListingSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9._-]{1,300}$/),
+  kind: z.enum(DOC_KINDS),
+  canWrite: z.boolean(),
+});
 
 export interface ParentDocFacts {
   /** Academic years (their Septembers) whose inbox to offer: this one and any with messages. */

@@ -8,13 +8,24 @@ export interface Snapshot {
   readonly savedAt: string;
 }
 
-export type LocalDb = Dexie & { snapshots: EntityTable<Snapshot, 'key'> };
+/** One stored Yjs update of one synced document; compaction replaces a document's rows with one. */
+export interface DocUpdateRow {
+  readonly id?: number;
+  readonly doc: string;
+  readonly data: Uint8Array;
+}
+
+export type LocalDb = Dexie & {
+  snapshots: EntityTable<Snapshot, 'key'>;
+  docUpdates: EntityTable<DocUpdateRow, 'id'>;
+};
 
 export const LOCAL_DB_NAME = 'schoolping';
 
 export function openLocalDb(name = LOCAL_DB_NAME): LocalDb {
   const db = new Dexie(name) as LocalDb;
   db.version(1).stores({ snapshots: 'key' });
+  db.version(2).stores({ snapshots: 'key', docUpdates: '++id, doc' });
   return db;
 }
 

@@ -18,6 +18,7 @@ import {
   type SignedOutReason,
 } from '$lib/services/session-decision';
 import { forgetPendingSignOut, sendPendingSignOut, signOut } from '$lib/services/sign-out';
+import { sync } from '$lib/sync/sync.svelte';
 
 export type SignInOutcome =
   | { readonly kind: 'signed-in'; readonly needsAuthenticator: boolean }
@@ -245,7 +246,11 @@ export class Session {
 
   #deviceStorage(): DeviceStorage {
     return {
-      closeDatabases: sealLocalDb,
+      closeDatabases: () => {
+        // The sync client writes to the database: stop it before the database goes.
+        sync.stop();
+        sealLocalDb();
+      },
       indexedDB: globalThis.indexedDB,
       knownDatabases: [LOCAL_DB_NAME],
       caches: globalThis.caches,

@@ -1,0 +1,22 @@
+import { localDb } from '$lib/local-db';
+import type { DocStorage } from './sync-client';
+
+/** Synced documents kept in IndexedDB, in the app's one database, so a sign-out wipes them too. */
+export function dexieDocStorage(): DocStorage {
+  return {
+    async load(doc) {
+      const rows = await localDb().docUpdates.where('doc').equals(doc).sortBy('id');
+      return rows.map((row) => row.data);
+    },
+    async append(doc, update) {
+      await localDb().docUpdates.add({ doc, data: update });
+    },
+    async replace(doc, state) {
+      const db = localDb();
+      await db.transaction('rw', db.docUpdates, async () => {
+        await db.docUpdates.where('doc').equals(doc).delete();
+        await db.docUpdates.add({ doc, data: state });
+      });
+    },
+  };
+}
