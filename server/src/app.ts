@@ -24,6 +24,7 @@ import { misRoutes } from './routes/mis.ts';
 import { schoolRoutes } from './routes/school.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { SyncEngine } from './sync/engine.ts';
+import type { RosterCache } from './intents/roster-cache.ts';
 import { yearEndRoutes } from './routes/year-end.ts';
 import { serveWebApp } from './static-files.ts';
 
@@ -45,6 +46,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** METRICS_TOKEN: lets a scraper elsewhere read /metrics; on this machine no token is needed. */
   readonly metricsToken?: string;
+  /** Roster views for deciding intents; one per app unless a caller shares one between apps. */
+  readonly rosters?: RosterCache;
 }
 
 /** The app and the context its routes share: the sync hub is built on the same context. */
@@ -63,6 +66,7 @@ export function createAppWithContext({
   log,
   logger = silentLogger,
   metricsToken,
+  rosters,
 }: AppOptions): { readonly app: Hono<AppEnv>; readonly context: AppContext; readonly sync: SyncEngine } {
   const context: AppContext = {
     db,
@@ -97,7 +101,7 @@ export function createAppWithContext({
   app.route('/api/school', schoolRoutes(context));
   app.route('/api/mis', misRoutes(context));
   app.route('/api/year-end', yearEndRoutes(context));
-  const sync = new SyncEngine(context);
+  const sync = new SyncEngine(context, rosters);
   app.route('/api/sync', syncRoutes(context, sync));
   app.all('/api/*', (c) =>
     c.json({ error: 'not-found', message: `There is no ${c.req.method} ${c.req.path}.` }, 404),

@@ -290,6 +290,9 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX message_recipients_by_contact ON message_recipients (school_id, contact_id);
 
+  -- A wallet's balance is the sum of its entries: read for every decision and read model.
+  CREATE INDEX ledger_entries_by_wallet ON ledger_entries (school_id, wallet_id, amount);
+
   -- Yjs updates per document, appended; compaction replaces a document's rows with one.
   CREATE TABLE doc_updates (
     id INTEGER PRIMARY KEY,
@@ -297,5 +300,12 @@ export const MIGRATIONS: readonly string[] = [
     data BLOB NOT NULL
   );
   CREATE INDEX doc_updates_by_doc ON doc_updates (doc, id);
+
+  -- Which roster (day and version) each read model was last built for: after a restart, only the
+  -- documents the roster has moved past are rebuilt.
+  CREATE TABLE doc_builds (
+    doc TEXT PRIMARY KEY,
+    roster_key TEXT NOT NULL
+  ) WITHOUT ROWID;
   `,
 ];

@@ -11,6 +11,9 @@ export interface DocStore {
   /** Replaces every stored update of the document with one (a compaction). */
   replace(doc: string, update: Uint8Array): void;
   count(doc: string): number;
+  /** The roster a read model was last built for, or null. */
+  builtFor(doc: string): string | null;
+  setBuiltFor(doc: string, rosterKey: string): void;
   /** Runs `work` in one transaction (nested calls become savepoints). */
   transaction<T>(work: () => T): T;
 }
@@ -20,6 +23,10 @@ export function sqliteDocStore(db: Db): DocStore {
   const insert = db.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)');
   const remove = db.prepare('DELETE FROM doc_updates WHERE doc = ?');
   const count = db.prepare('SELECT COUNT(*) FROM doc_updates WHERE doc = ?').pluck();
+  const builtFor = db.prepare('SELECT roster_key FROM doc_builds WHERE doc = ?').pluck();
+  const setBuiltFor = db.prepare(
+    'INSERT INTO doc_builds (doc, roster_key) VALUES (?, ?) ON CONFLICT (doc) DO UPDATE SET roster_key = excluded.roster_key',
+  );
   return {
     updates: (doc) => (select.all(doc) as Buffer[]).map((data) => new Uint8Array(data)),
     append: (doc, update) => {
@@ -30,6 +37,10 @@ export function sqliteDocStore(db: Db): DocStore {
       insert.run(doc, update);
     },
     count: (doc) => count.get(doc) as number,
+    builtFor: (doc) => (builtFor.get(doc) as string | undefined) ?? null,
+    setBuiltFor: (doc, rosterKey) => {
+      setBuiltFor.run(doc, rosterKey);
+    },
     transaction: (work) => db.transaction(work)(),
   };
 }

@@ -4,6 +4,9 @@ import type { DocStore } from './doc-store.ts';
 /** The client id the server writes with in every document; a client sending it is refused. */
 export const SERVER_CLIENT_ID = 1;
 
+/** Merged states kept in memory; the busiest documents (a school's Sent, payments) stay. */
+const MERGED_KEPT = 256;
+
 /** A stored document this many updates long is compacted into one on its next write. */
 const COMPACT_AFTER = 50;
 
@@ -17,9 +20,38 @@ export type Written = ReadonlyMap<string, Uint8Array>;
  */
 export class Documents {
   readonly #store: DocStore;
+  /** Merged states recently asked for, dropped on any write to their document. */
+  readonly #merged = new Map<string, Uint8Array>();
+  /** State vectors of those states, kept as long as the state itself is. */
+  readonly #vectors = new WeakMap<Uint8Array, Uint8Array>();
 
   constructor(store: DocStore) {
-    this.#store = store;
+    const merged = this.#merged;
+    this.#store = {
+      updates: (doc) => store.updates(doc),
+      count: (doc) => store.count(doc),
+      builtFor: (doc) => store.builtFor(doc),
+      setBuiltFor: (doc, rosterKey) => {
+        store.setBuiltFor(doc, rosterKey);
+      },
+      append: (doc, update) => {
+        merged.delete(doc);
+        store.append(doc, update);
+      },
+      replace: (doc, update) => {
+        merged.delete(doc);
+        store.replace(doc, update);
+      },
+      transaction: (work) => {
+        try {
+          return store.transaction(work);
+        } catch (error) {
+          // A state read inside the failed transaction may hold what was rolled back.
+          merged.clear();
+          throw error;
+        }
+      },
+    };
   }
 
   get store(): DocStore {
@@ -28,9 +60,21 @@ export class Documents {
 
   /** Every stored update merged into one; an empty document's is the empty update. */
   state(doc: string): Uint8Array {
+    const cached = this.#merged.get(doc);
+    if (cached) return cached;
     const updates = this.#store.updates(doc);
-    if (updates.length === 1 && updates[0]) return updates[0];
-    return updates.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : Y.mergeUpdates(updates);
+    const state =
+      updates.length === 1 && updates[0]
+        ? updates[0]
+        : updates.length === 0
+          ? Y.encodeStateAsUpdate(new Y.Doc())
+          : Y.mergeUpdates(updates);
+    if (this.#merged.size >= MERGED_KEPT) {
+      const oldest = this.#merged.keys().next().value;
+      if (oldest !== undefined) this.#merged.delete(oldest);
+    }
+    this.#merged.set(doc, state);
+    return state;
   }
 
   exists(doc: string): boolean {
@@ -38,7 +82,12 @@ export class Documents {
   }
 
   stateVector(doc: string): Uint8Array {
-    return Y.encodeStateVectorFromUpdate(this.state(doc));
+    const state = this.state(doc);
+    const cached = this.#vectors.get(state);
+    if (cached) return cached;
+    const vector = Y.encodeStateVectorFromUpdate(state);
+    this.#vectors.set(state, vector);
+    return vector;
   }
 
   /** What a client holding `stateVector` is missing. */
@@ -55,8 +104,9 @@ export class Documents {
 
   load(doc: string): Y.Doc {
     const ydoc = new Y.Doc({ gc: true });
-    ydoc.clientID = SERVER_CLIENT_ID;
     for (const update of this.#store.updates(doc)) Y.applyUpdate(ydoc, update);
+    // Only now: Yjs takes stored changes in its own name for another client's and picks a new id.
+    ydoc.clientID = SERVER_CLIENT_ID;
     return ydoc;
   }
 

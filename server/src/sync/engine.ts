@@ -38,12 +38,11 @@ export type UpdateResult =
 export class SyncEngine {
   readonly documents: Documents;
   readonly #context: AppContext;
-  readonly #rosters = new RosterCache();
-  /** Which roster (day and version) each read model was last built for, in this process. */
-  readonly #builtFor = new Map<string, string>();
+  readonly #rosters: RosterCache;
 
-  constructor(context: AppContext) {
+  constructor(context: AppContext, rosters = new RosterCache()) {
     this.#context = context;
+    this.#rosters = rosters;
     this.documents = new Documents(sqliteDocStore(context.db));
   }
 
@@ -75,16 +74,17 @@ export class SyncEngine {
       .pluck()
       .get(school.id) as number;
     const key = `${roster.day}:${version}`;
-    if (this.#builtFor.get(name) === key && this.documents.exists(name)) return new Map();
-    const written = this.documents.store.transaction(() => {
+    const store = this.documents.store;
+    if (store.builtFor(name) === key && this.documents.exists(name)) return new Map();
+    return store.transaction(() => {
       const session = this.documents.begin();
       session.change(name, (ydoc) => {
         buildReadModel(db, ydoc, ref, roster);
       });
-      return session.store();
+      const written = session.store();
+      store.setBuiltFor(name, key);
+      return written;
     });
-    this.#builtFor.set(name, key);
-    return written;
   }
 
   /** An update from a person to a document: only an outbox's owner may write, and only new intents. */

@@ -30,7 +30,8 @@ export function checkOutboxUpdate(update: Uint8Array, stored: Y.Doc, ownerUserId
   } catch {
     return { ok: false, problem: 'bytes that are not a Yjs update' };
   }
-  if (decoded.ds.clients.size > 0) return { ok: false, problem: 'a deletion' };
+  // An update carries every deletion its sender knows of; only ones the server has not made are new.
+  if (!deletesNothingNew(decoded.ds, stored)) return { ok: false, problem: 'a deletion' };
   if (decoded.structs.length > MAX_INTENTS_PER_UPDATE)
     return { ok: false, problem: 'too many changes at once' };
   const storedIntents = stored.getMap('intents');
@@ -88,4 +89,14 @@ function clocksInRange(decoded: ReturnType<typeof Y.decodeUpdate>): boolean {
     for (const range of ranges) if (!inRange(range.clock + range.len)) return false;
   }
   return true;
+}
+
+/**
+ * True when every deletion in the update is one the stored document already has: the server's own
+ * (blanking a deleted message's words), which every device then repeats in each update it sends.
+ */
+function deletesNothingNew(deletions: ReturnType<typeof Y.decodeUpdate>['ds'], stored: Y.Doc): boolean {
+  if (deletions.clients.size === 0) return true;
+  const known = Y.createDeleteSetFromStructStore(stored.store);
+  return Y.equalDeleteSets(Y.mergeDeleteSets([known, deletions]), known);
 }
