@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { measure, type Measurement } from './bench/measure.ts';
 import { feedBench } from './bench/feeds.ts';
 import { ingestBenches } from './bench/ingest.ts';
-import { reducerBench } from './bench/reducer.ts';
 import { rosterBench } from './bench/roster.ts';
+import { syncFigures } from './bench/sync.ts';
 
 interface Row {
   readonly name: string;
@@ -20,7 +20,7 @@ interface Row {
 }
 
 const rows: Row[] = [];
-for (const bench of [rosterBench(), reducerBench(), ...ingestBenches()]) {
+for (const bench of [rosterBench(), ...ingestBenches()]) {
   const baseline = measure(bench.baseline, bench.runs);
   const subject = measure(bench.subject, bench.runs);
   rows.push({ name: bench.name, subject, baseline, baselineName: bench.baselineName, note: bench.note });
@@ -36,6 +36,10 @@ rows.push({
   note: feed.note,
 });
 console.log(`${feed.name}: ${(feed.subjectMs / feed.baselineMs).toFixed(1)}× baseline`);
+
+const sync = await syncFigures();
+for (const figure of sync)
+  console.log(`${figure.name}: ${figure.ratio.toFixed(2)}× (target ${figure.target})`);
 
 const ms = (value: number): string => `${value.toFixed(2)} ms`;
 const lines = [
@@ -54,6 +58,18 @@ const lines = [
   ),
   '',
   ...rows.map((row) => `- **${row.name}**: ${row.note}`),
+  '',
+  '## Sync',
+  '',
+  'Figures from one run of the sync engine on the 2,000-pupil school, each against its own yardstick.',
+  '',
+  '| figure | measured | ratio | target |',
+  '| --- | --- | --- | --- |',
+  ...sync.map(
+    (figure) => `| ${figure.name} | ${figure.value} | ${figure.ratio.toFixed(2)}× | ${figure.target} |`,
+  ),
+  '',
+  ...sync.map((figure) => `- **${figure.name}**: ${figure.note}`),
   '',
   '## The request thread during a long feed',
   '',

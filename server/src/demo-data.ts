@@ -9,7 +9,7 @@ import { COMPLETE, type RosterBatch } from './ingest/core/types.ts';
  * path as a school's feed (merge, run record, the daily pass), so the demo has an MIS sync that
  * reads ok; it skips only the XoD translation, which would lose the demo's membership dates.
  */
-function demoBatch(mis: MisData): RosterBatch {
+export function demoBatch(mis: MisData): RosterBatch {
   return {
     source: 'xporter',
     mode: 'full',
