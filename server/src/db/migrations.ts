@@ -307,5 +307,12 @@ export const MIGRATIONS: readonly string[] = [
     doc TEXT PRIMARY KEY,
     roster_key TEXT NOT NULL
   ) WITHOUT ROWID;
+
+  -- The server's next clock in each document it writes: a new entry can then be written without
+  -- loading the document (a message reaching every inbox of a school).
+  CREATE TABLE doc_clocks (
+    doc TEXT PRIMARY KEY,
+    clock INTEGER NOT NULL CHECK (clock >= 0)
+  ) WITHOUT ROWID;
   `,
 ];

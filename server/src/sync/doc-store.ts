@@ -14,6 +14,9 @@ export interface DocStore {
   /** The roster a read model was last built for, or null. */
   builtFor(doc: string): string | null;
   setBuiltFor(doc: string, rosterKey: string): void;
+  /** The server's next clock in the document, when recorded. */
+  serverClock(doc: string): number | null;
+  setServerClock(doc: string, clock: number): void;
   /** Runs `work` in one transaction (nested calls become savepoints). */
   transaction<T>(work: () => T): T;
 }
@@ -24,6 +27,10 @@ export function sqliteDocStore(db: Db): DocStore {
   const remove = db.prepare('DELETE FROM doc_updates WHERE doc = ?');
   const count = db.prepare('SELECT COUNT(*) FROM doc_updates WHERE doc = ?').pluck();
   const builtFor = db.prepare('SELECT roster_key FROM doc_builds WHERE doc = ?').pluck();
+  const serverClock = db.prepare('SELECT clock FROM doc_clocks WHERE doc = ?').pluck();
+  const setServerClock = db.prepare(
+    'INSERT INTO doc_clocks (doc, clock) VALUES (?, ?) ON CONFLICT (doc) DO UPDATE SET clock = excluded.clock',
+  );
   const setBuiltFor = db.prepare(
     'INSERT INTO doc_builds (doc, roster_key) VALUES (?, ?) ON CONFLICT (doc) DO UPDATE SET roster_key = excluded.roster_key',
   );
@@ -40,6 +47,10 @@ export function sqliteDocStore(db: Db): DocStore {
     builtFor: (doc) => (builtFor.get(doc) as string | undefined) ?? null,
     setBuiltFor: (doc, rosterKey) => {
       setBuiltFor.run(doc, rosterKey);
+    },
+    serverClock: (doc) => (serverClock.get(doc) as number | undefined) ?? null,
+    setServerClock: (doc, clock) => {
+      setServerClock.run(doc, clock);
     },
     transaction: (work) => db.transaction(work)(),
   };

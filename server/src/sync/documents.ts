@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { DocStore } from './doc-store.ts';
+import { newEntryUpdate } from './new-entry.ts';
 
 /** The client id the server writes with in every document; a client sending it is refused. */
 export const SERVER_CLIENT_ID = 1;
@@ -33,6 +34,10 @@ export class Documents {
       builtFor: (doc) => store.builtFor(doc),
       setBuiltFor: (doc, rosterKey) => {
         store.setBuiltFor(doc, rosterKey);
+      },
+      serverClock: (doc) => store.serverClock(doc),
+      setServerClock: (doc, clock) => {
+        store.setServerClock(doc, clock);
       },
       append: (doc, update) => {
         merged.delete(doc);
@@ -126,6 +131,8 @@ export class WriteSession {
   readonly #store: DocStore;
   readonly #open = new Map<string, { ydoc: Y.Doc; updates: Uint8Array[] }>();
   readonly #compact = new Set<string>();
+  /** New entries written without loading their document: its next clock and the updates. */
+  readonly #added = new Map<string, { clock: number; updates: Uint8Array[] }>();
 
   constructor(documents: Documents, store: DocStore) {
     this.#documents = documents;
@@ -138,6 +145,9 @@ export class WriteSession {
       const ydoc = this.#documents.load(doc);
       const updates: Uint8Array[] = [];
       ydoc.on('update', (update: Uint8Array) => updates.push(update));
+      // Entries already added to it in this unit of work come first, and are stored with the rest.
+      for (const update of this.#added.get(doc)?.updates ?? []) Y.applyUpdate(ydoc, update);
+      this.#added.delete(doc);
       open = { ydoc, updates };
       this.#open.set(doc, open);
     }
@@ -145,6 +155,29 @@ export class WriteSession {
     ydoc.transact(() => {
       edit(ydoc);
     });
+  }
+
+  /**
+   * Sets a key the document's root map does not have (a new message in an inbox), if the document
+   * has been built. When the server's
+   * clock in it is known the update is written directly, without loading the document; otherwise,
+   * or when the document is due for compaction, it is changed as usual.
+   */
+  addEntryIfBuilt(doc: string, map: string, key: string, value: unknown): void {
+    const added = this.#added.get(doc);
+    const stored = this.#store.count(doc);
+    // A document nobody has opened is built whole, from the tables, when someone first does.
+    if (stored === 0 && !added && !this.#open.has(doc)) return;
+    const clock = added?.clock ?? this.#store.serverClock(doc);
+    const due = stored + (added?.updates.length ?? 0) + 1 >= COMPACT_AFTER;
+    if (this.#open.has(doc) || clock === null || due) {
+      this.change(doc, (ydoc) => {
+        ydoc.getMap(map).set(key, value);
+      });
+      return;
+    }
+    const update = newEntryUpdate(SERVER_CLIENT_ID, clock, map, key, value);
+    this.#added.set(doc, { clock: clock + 1, updates: [...(added?.updates ?? []), update] });
   }
 
   /** Marks a document to be re-encoded when stored: after a delete, so deleted words go for good. */
@@ -155,6 +188,13 @@ export class WriteSession {
   /** Appends each changed document's update (compacting where asked or due); returns them. */
   store(): Written {
     const written = new Map<string, Uint8Array>();
+    for (const [doc, { clock, updates }] of this.#added) {
+      const update = updates.length === 1 && updates[0] ? updates[0] : Y.mergeUpdates(updates);
+      this.#store.append(doc, update);
+      this.#store.setServerClock(doc, clock);
+      written.set(doc, update);
+    }
+    this.#added.clear();
     for (const [doc, { ydoc, updates }] of this.#open) {
       if (updates.length > 0) {
         const update = Y.mergeUpdates(updates);
@@ -167,6 +207,8 @@ export class WriteSession {
       } else if (this.#compact.has(doc)) {
         this.#store.replace(doc, Y.encodeStateAsUpdate(ydoc));
       }
+      if (updates.length > 0 || this.#compact.has(doc))
+        this.#store.setServerClock(doc, Y.getState(ydoc.store, SERVER_CLIENT_ID));
       ydoc.destroy();
     }
     this.#open.clear();

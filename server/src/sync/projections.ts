@@ -72,9 +72,12 @@ function projectEffect(context: ProjectionContext, effect: Effect): void {
           },
           roster,
         );
-        changeIfBuilt(context, ref(schoolId, 'parent-inbox', recipient.contactId, year), (ydoc) => {
-          ydoc.getMap('messages').set(message.id, entry);
-        });
+        context.session.addEntryIfBuilt(
+          ref(schoolId, 'parent-inbox', recipient.contactId, year),
+          'messages',
+          message.id,
+          entry,
+        );
       }
       return;
     }
