@@ -71,6 +71,8 @@ const lines = [
   '',
   ...sync.map((figure) => `- **${figure.name}**: ${figure.note}`),
   '',
+  'The login storm against Hocuspocus and the y-websocket server is in `docs/peerbench.md` (`bash scripts/peerbench.sh`: it installs the harness, so it runs apart from this script).',
+  '',
   '## The request thread during a long feed',
   '',
   'The event loop of the thread that answers requests, ticking every 2 ms while the feed above runs.',

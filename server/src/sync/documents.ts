@@ -68,12 +68,9 @@ export class Documents {
     const cached = this.#merged.get(doc);
     if (cached) return cached;
     const updates = this.#store.updates(doc);
-    const state =
-      updates.length === 1 && updates[0]
-        ? updates[0]
-        : updates.length === 0
-          ? Y.encodeStateAsUpdate(new Y.Doc())
-          : Y.mergeUpdates(updates);
+    // A compacted document is one stored row: reading it again costs less than keeping it.
+    if (updates.length === 1 && updates[0]) return updates[0];
+    const state = updates.length === 0 ? Y.encodeStateAsUpdate(new Y.Doc()) : Y.mergeUpdates(updates);
     if (this.#merged.size >= MERGED_KEPT) {
       const oldest = this.#merged.keys().next().value;
       if (oldest !== undefined) this.#merged.delete(oldest);
@@ -97,6 +94,8 @@ export class Documents {
 
   /** What a client holding `stateVector` is missing. */
   diff(doc: string, stateVector: Uint8Array): Uint8Array {
+    // A client with nothing (a first sync) is missing everything: the stored state as it is.
+    if (stateVector.length === 1 && stateVector[0] === 0) return this.state(doc);
     return Y.diffUpdate(this.state(doc), stateVector);
   }
 
