@@ -40,6 +40,22 @@ export class SyncEngine {
   readonly #context: AppContext;
   readonly #rosters: RosterCache;
 
+  readonly #listeners = new Set<(written: Written) => void>();
+
+  /**
+   * Hears every committed change, whichever transport brought it (a socket, plain HTTP, the
+   * roster moving on), so each subscriber of a document gets it. Returns a stop function.
+   */
+  onWritten(listener: (written: Written) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #announce(written: Written): Written {
+    if (written.size > 0) for (const listener of this.#listeners) listener(written);
+    return written;
+  }
+
   constructor(context: AppContext, rosters = new RosterCache()) {
     this.#context = context;
     this.#rosters = rosters;
@@ -76,15 +92,16 @@ export class SyncEngine {
     const key = `${roster.day}:${version}`;
     const store = this.documents.store;
     if (store.builtFor(name) === key && this.documents.exists(name)) return new Map();
-    return store.transaction(() => {
+    const written = store.transaction(() => {
       const session = this.documents.begin();
       session.change(name, (ydoc) => {
         buildReadModel(db, ydoc, ref, roster);
       });
-      const written = session.store();
+      const stored = session.store();
       store.setBuiltFor(name, key);
-      return written;
+      return stored;
     });
+    return this.#announce(written);
   }
 
   /** An update from a person to a document: only an outbox's owner may write, and only new intents. */
@@ -140,6 +157,7 @@ export class SyncEngine {
     });
     // The write-ahead log still holds the pages as they were; fold it into the file and empty it.
     if (deleted.any) db.pragma('wal_checkpoint(TRUNCATE)');
+    if (result.kind === 'stored') this.#announce(result.written);
     return result;
   }
 }

@@ -55,6 +55,7 @@ export class SocketHub {
   readonly #subscribers = new Map<string, Set<Connection>>();
   readonly #sweep: NodeJS.Timeout;
   #isClosed = false;
+  readonly #stopListening: () => void;
 
   constructor(context: AppContext, engine: SyncEngine) {
     this.#context = context;
@@ -63,6 +64,10 @@ export class SocketHub {
       this.#checkSessions();
     }, SESSION_SWEEP_MS);
     this.#sweep.unref();
+    // Whatever brought a change (this hub, plain HTTP, a refresh), every subscriber hears it.
+    this.#stopListening = engine.onWritten((written) => {
+      this.#broadcast(written);
+    });
   }
 
   /** For the upgrade gate: takes the sockets for /sync/<name>, answers the others' refusals. */
@@ -92,7 +97,6 @@ export class SocketHub {
         refuse(socket, isForbidden ? 403 : 404, isForbidden ? 'Forbidden' : 'Not Found');
         return true;
       }
-      this.#broadcast(opened.written);
       fixed = { name, ref: opened.ref };
     }
     this.#server.handleUpgrade(request, socket, head, (ws) => {
@@ -187,7 +191,6 @@ export class SocketHub {
         );
         return;
       }
-      this.#broadcast(opened.written);
       ref = opened.ref;
       this.#follow(connection, name, ref);
     }
@@ -204,7 +207,6 @@ export class SocketHub {
       return;
     }
     for (const reply of answer.replies) sendTo(connection, name, reply);
-    this.#broadcast(answer.written);
   }
 
   #refuse(connection: Connection, problem: string): void {
@@ -236,7 +238,7 @@ export class SocketHub {
   #checkSessions(): void {
     for (const name of this.#subscribers.keys()) {
       try {
-        this.#broadcast(this.#engine.refresh(name));
+        this.#engine.refresh(name);
       } catch (error) {
         this.#context.log(`sync: could not refresh ${name}: ${String(error)}`);
       }
@@ -254,6 +256,7 @@ export class SocketHub {
   /** Closes every socket and stops the sweep, for a graceful stop. */
   close(): void {
     this.#isClosed = true;
+    this.#stopListening();
     clearInterval(this.#sweep);
     for (const client of this.#server.clients) client.close(1001, 'server stopping');
     this.#server.close();

@@ -2,6 +2,7 @@ import { docName, type Intent } from '@schoolping/shared';
 import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
+import { until } from '../../test/sync-clients.ts';
 import { startSyncServer, type SyncServer } from '../../test/sync-server.ts';
 import { readBatch, readNamed, writeBatch, writeNamed } from '@schoolping/shared';
 import { readMessage, step1Message, updateMessage } from '@schoolping/shared';
@@ -110,6 +111,55 @@ describe('POST /api/sync, for networks that break WebSockets', () => {
     expect((await post(teacherCookie, asking, { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await post(teacherCookie, asking, { origin: 'https://evil.example' })).status).toBe(403);
     expect((await post('', asking)).status).toBe(401);
+  });
+});
+
+describe('changes brought by one transport', () => {
+  it('reach subscribers on another: a message sent over HTTP arrives in an open socket', async () => {
+    const { parentCookie, inbox, teacherCookie, outbox } = await sentAndReceived();
+    const Socket = server.socketClass(parentCookie);
+    const socket = new Socket(`${server.url}/sync`);
+    const inboxDoc = new Y.Doc();
+    socket.on('message', (data: Buffer) => {
+      applyFrame(new Uint8Array(data), { [inbox]: inboxDoc });
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(writeNamed(inbox, step1Message(Y.encodeStateVector(inboxDoc))));
+    await until(() => inboxDoc.getMap('messages').has('msg-1'), 'the first message');
+
+    const roster = loadRoster(server.context.db, server.school);
+    const pupil = server.context.db
+      .prepare(
+        "SELECT json_extract(pupil_ids, '$[0]') FROM message_recipients WHERE message_id = 'msg-1' LIMIT 1",
+      )
+      .pluck()
+      .get() as string;
+    const group =
+      roster.memberships.find((each) => each.pupilId === pupil)?.groupId ?? expect.fail('a class');
+    const device = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    device.on('update', (update: Uint8Array) => updates.push(update));
+    const teacherId = outbox.split('.').at(-1) ?? '';
+    device.getMap('intents').set('send-2', {
+      id: 'send-2',
+      author: teacherId,
+      device: 'node',
+      createdAt: server.now.toISOString(),
+      type: 'message-send',
+      payload: {
+        messageId: 'msg-2',
+        subject: 'Again',
+        body: 'Over HTTP.',
+        audience: { kind: 'groups', groupIds: [group] },
+      },
+    });
+    const [first] = updates;
+    if (!first) expect.fail('an update');
+    // The teacher's outbox on the server already holds send-1: send only what follows it.
+    const answer = await post(teacherCookie, [writeNamed(outbox, updateMessage(first))]);
+    expect(answer.status).toBe(200);
+    await until(() => inboxDoc.getMap('messages').has('msg-2'), 'the message sent over HTTP, live');
+    socket.close();
   });
 });
 
