@@ -39,6 +39,21 @@ test('a parent’s documents sync, are kept on the device, and the status bar sa
   expect(Object.keys(await bar.storedDocuments()).some((name) => name.includes('.inbox.'))).toBe(true);
 });
 
+test('where WebSockets are broken, the app syncs over plain requests by itself', async ({ page }) => {
+  // A filtering proxy that takes the upgrade and passes nothing on.
+  await page.routeWebSocket(/\/sync/, (socket) => {
+    void socket.close();
+  });
+  const parent = demoSignIn('Parent');
+  await new SignInPage(page).signInAs(parent);
+  const bar = new SyncStatusBar(page);
+  await expect(bar.connection).toHaveText('Online (without a live connection)', { timeout: 20_000 });
+  await expect(bar.changes).toHaveText('All changes sent');
+  await expect
+    .poll(async () => Object.keys(await bar.storedDocuments()))
+    .toEqual(expect.arrayContaining([expect.stringMatching(/^s1\.inbox\./)]));
+});
+
 test('the first page stays within 100 KB of compressed JavaScript, without the sync engine', async ({
   page,
 }) => {

@@ -85,6 +85,7 @@ export class SyncClient {
   #status: SyncStatus = STARTING_STATUS;
   #socket: SocketLike | null = null;
   #failures = 0;
+  /** Whether a socket has ever brought a message from the server. */
   #everOpened = false;
   #mode: 'socket' | 'http' = 'socket';
   /** Whether a plain-HTTP exchange has ever worked: until it has, a failed one means offline. */
@@ -211,14 +212,16 @@ export class SyncClient {
     socket.binaryType = 'arraybuffer';
     this.#socket = socket;
     socket.onopen = () => {
-      this.#failures = 0;
-      this.#everOpened = true;
       this.#awaitingStep2 = new Set(this.#docs.keys());
       this.#setStatus({ connection: 'online', transport: 'socket', isSyncing: true });
       for (const [name, local] of this.#docs)
         socket.send(writeNamed(name, step1Message(Y.encodeStateVector(local.doc))));
     };
     socket.onmessage = (event) => {
+      // Only a socket that carries the server's words counts as working: some filtering proxies
+      // accept the upgrade and then pass nothing.
+      this.#failures = 0;
+      this.#everOpened = true;
       if (event.data instanceof ArrayBuffer) this.#receive(new Uint8Array(event.data));
     };
     socket.onclose = (event) => {
