@@ -10,7 +10,11 @@ export type OutboxCheck =
     }
   | { readonly ok: false; readonly problem: string };
 
-const MAX_INTENTS_PER_UPDATE = 500;
+/**
+ * A device back from weeks offline sends its backlog in one update; the frame limit (1 MiB) keeps
+ * it to a few thousand intents at most, decided in one transaction.
+ */
+const MAX_INTENTS_PER_UPDATE = 5000;
 
 /**
  * The structural check an update to an outbox must pass before it touches storage: only new

@@ -59,6 +59,8 @@ const POLL_MS = 15_000;
 /** Plain-HTTP exchanges between two tries of the socket (about every five minutes). */
 const PROBE_SOCKET_EVERY = 20;
 const POLL_SOON_MS = 300;
+/** Local changes are gathered this long into one frame. */
+const FLUSH_MS = 20;
 
 const FROM_STORAGE = Symbol('storage');
 const FROM_SERVER = Symbol('server');
@@ -95,6 +97,9 @@ export class SyncClient {
   #isStopped = false;
   #isExchanging = false;
   #awaitingStep2 = new Set<string>();
+  /** Local changes waiting for the next frame, by document. */
+  readonly #unsent = new Map<string, Uint8Array[]>();
+  #flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: SyncClientOptions) {
     this.#options = options;
@@ -132,6 +137,7 @@ export class SyncClient {
   stop(): void {
     this.#isStopped = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
+    if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
     this.#socket?.close(1000);
     this.#socket = null;
     for (const { doc } of this.#docs.values()) doc.destroy();
@@ -187,12 +193,28 @@ export class SyncClient {
   }
 
   #sendLocal(local: LocalDoc, update: Uint8Array): void {
-    const socket = this.#socket;
-    if (this.#mode === 'socket' && socket?.readyState === SOCKET_OPEN) {
-      socket.send(writeNamed(local.listing.name, updateMessage(update)));
-    } else if (this.#mode === 'http') {
+    if (this.#mode === 'http') {
       this.#schedule(POLL_SOON_MS);
+      return;
     }
+    // Changes made together (a whole list ticked at once) go as one frame, not one each.
+    const queued = this.#unsent.get(local.listing.name) ?? [];
+    queued.push(update);
+    this.#unsent.set(local.listing.name, queued);
+    this.#flushTimer ??= setTimeout(() => {
+      this.#flushTimer = null;
+      this.#flush();
+    }, FLUSH_MS);
+  }
+
+  #flush(): void {
+    const socket = this.#socket;
+    const unsent = [...this.#unsent];
+    this.#unsent.clear();
+    // Offline: nothing is lost; the next connection's step 1 and 2 carry everything.
+    if (socket?.readyState !== SOCKET_OPEN) return;
+    for (const [name, updates] of unsent)
+      socket.send(writeNamed(name, updateMessage(Y.mergeUpdates(updates))));
   }
 
   #connect(): void {
