@@ -1,8 +1,5 @@
-import { serve } from '@hono/node-server';
 import { demoSchool, docName, type Intent, type Principal, type Role } from '@schoolping/shared';
 import { mkdtempSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
@@ -17,11 +14,10 @@ import {
 } from '../../server/src/db/school-store.ts';
 import { demoBatch } from '../../server/src/demo-data.ts';
 import type { SignedIn } from '../../server/src/http/session.ts';
-import { guardUpgrades } from '../../server/src/http/upgrade.ts';
 import { ingestBatch } from '../../server/src/ingest/core/ingest.ts';
 import { ephemeralKeyring } from '../../server/src/secrets/keyring.ts';
+import { listenWithHub } from '../../server/test/listen.ts';
 import type { SyncEngine } from '../../server/src/sync/engine.ts';
-import { SocketHub } from '../../server/src/sync/socket-hub.ts';
 
 /** The 2,000-pupil secondary in a real SQLite file, with the sync engine and a teacher's outbox. */
 export interface SyncSchool {
@@ -103,26 +99,8 @@ export function syncSchool(): SyncSchool {
       if (!result.ok) throw new Error(`cannot open ${name}: ${result.reason}`);
     },
     async listen() {
-      const hub = new SocketHub(context, engine);
-      const http = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-      await new Promise<void>((resolve) => {
-        if (http.listening) resolve();
-        else http.once('listening', resolve);
-      });
-      guardUpgrades(http, (request, socket, head) => hub.accept(request, socket, head));
-      const { port } = http.address() as AddressInfo;
-      return {
-        url: `127.0.0.1:${port}`,
-        close: async () => {
-          hub.close();
-          http.closeAllConnections();
-          await new Promise<void>((resolve) =>
-            http.close(() => {
-              resolve();
-            }),
-          );
-        },
-      };
+      const { port, close } = await listenWithHub(app, context, engine);
+      return { url: `127.0.0.1:${port}`, close };
     },
   };
 }

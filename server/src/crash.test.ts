@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoSchool } from '@schoolping/shared';
+import { killAndWait } from '../test/processes.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './db/database.ts';
 import { loadOrCreateKeyring } from './secrets/keyring.ts';
@@ -21,15 +22,6 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(keyDir, { recursive: true, force: true });
 });
-
-/** Kill the running server and wait until it has gone, so the next one can take its port. */
-async function killServer(): Promise<void> {
-  const old = server;
-  if (!old || old.exitCode !== null || old.signalCode !== null) return;
-  const gone = new Promise((resolve) => old.once('exit', resolve));
-  old.kill('SIGKILL');
-  await gone;
-}
 
 /** The school's ingest key. */
 let key = '';
@@ -109,7 +101,7 @@ describe('a server killed in the middle of an ingest', () => {
       const request = push(key, changed).catch(() => null);
       // Kill only once the server says it has read the feed and begun writing it.
       while (applying === before) await new Promise((resolve) => setTimeout(resolve, 1));
-      await killServer();
+      await killAndWait(server);
       if ((await request) === null) killedWhileApplying++;
       const after = storedForenames();
       const isOld = after.every((name, index) => name === original[index]);
@@ -121,7 +113,7 @@ describe('a server killed in the middle of an ingest', () => {
     }
     // At least one kill landed after the feed was read and before the server could answer.
     expect(killedWhileApplying).toBeGreaterThan(0);
-    await killServer();
+    await killAndWait(server);
     server = await startServer();
     expect((await fetch(`http://127.0.0.1:${port}/api/health`)).ok).toBe(true);
   }, 60_000);
@@ -129,7 +121,7 @@ describe('a server killed in the middle of an ingest', () => {
 
 describe('a server asked to stop (SIGTERM) in the middle of an ingest', () => {
   it('finishes the feed, answers it, closes the database cleanly and exits 0', async () => {
-    await killServer();
+    await killAndWait(server);
     server = await startServer();
     const { mis } = demoSchool({ size: 'secondary' });
     const payload = toXporterPayload(mis);

@@ -1,6 +1,3 @@
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Role } from '@schoolping/shared';
 import WebSocket from 'ws';
 import { createAppWithContext } from '../src/app.ts';
@@ -9,10 +6,9 @@ import { createUser, setPassword, type UserRow } from '../src/auth/users.ts';
 import type { SchoolRow } from '../src/db/school-store.ts';
 import { loadDemoOnFirstRun } from '../src/demo-data.ts';
 import type { AppContext } from '../src/http/env.ts';
-import { guardUpgrades } from '../src/http/upgrade.ts';
 import type { SyncEngine } from '../src/sync/engine.ts';
-import { SocketHub } from '../src/sync/socket-hub.ts';
 import { PASSWORD, cookieFrom } from './auth-fixture.ts';
+import { listenWithHub } from './listen.ts';
 import { tempDatabase } from './temp-database.ts';
 
 /** The demo school behind a real HTTP server with the sync hub, on a free port, with a movable clock. */
@@ -49,14 +45,8 @@ export async function startSyncServer(now = new Date('2027-03-15T09:00:00Z')): P
     clock: () => fixture.now,
     log: (line) => lines.push(line),
   });
-  const hub = new SocketHub(context, engine);
-  const http = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
-  await new Promise<void>((resolve) => {
-    if (http.listening) resolve();
-    else http.once('listening', resolve);
-  });
-  guardUpgrades(http, (request, socket, head) => hub.accept(request, socket, head));
-  const { port } = http.address() as AddressInfo;
+  const listening = await listenWithHub(app, context, engine);
+  const { port } = listening;
   const origin = `http://localhost:${port}`;
   const fixture: SyncServer = {
     url: `ws://localhost:${port}`,
@@ -100,13 +90,7 @@ export async function startSyncServer(now = new Date('2027-03-15T09:00:00Z')): P
       };
     },
     async close() {
-      hub.close();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) =>
-        http.close(() => {
-          resolve();
-        }),
-      );
+      await listening.close();
       temp.cleanup();
     },
   };

@@ -1,13 +1,6 @@
-import type { DecisionReads, Pence, SentMessage, Stamp, Wallet } from '@schoolping/shared';
+import type { DecisionReads, Pence, SentMessage, Stamp } from '@schoolping/shared';
 import type { Db } from '../db/database.ts';
-
-interface WalletRow {
-  id: string;
-  contact_id: string;
-  status: Wallet['status'];
-  closed: string | null;
-  settled: string | null;
-}
+import { walletFromRow, type WalletRow } from '../db/wallet-rows.ts';
 
 /** The reducer's reads, answered by indexed lookups inside the intent's transaction. */
 export function sqliteReads(db: Db, schoolId: number): DecisionReads {
@@ -24,14 +17,7 @@ export function sqliteReads(db: Db, schoolId: number): DecisionReads {
   return {
     wallet(walletId) {
       const row = wallet.get(schoolId, walletId) as WalletRow | undefined;
-      if (!row) return null;
-      return {
-        id: row.id,
-        contactId: row.contact_id,
-        status: row.status,
-        closed: row.closed === null ? null : (JSON.parse(row.closed) as Wallet['closed']),
-        settled: row.settled === null ? null : (JSON.parse(row.settled) as Wallet['settled']),
-      };
+      return row ? walletFromRow(row) : null;
     },
     balance: (walletId) => balance.get(schoolId, walletId) as Pence,
     message(messageId): SentMessage | null {

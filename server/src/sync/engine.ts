@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import {
+  isEmptyUpdate,
   canReadDoc,
   canWriteDoc,
   parseDocName,
@@ -160,11 +161,6 @@ export class SyncEngine {
     if (result.kind === 'stored') this.#announce(result.written);
     return result;
   }
-}
-
-/** An update with no structs and no deletions: what a client with nothing new sends. */
-export function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.length === 2 && update[0] === 0 && update[1] === 0;
 }
 
 function mergeTwo(first: Uint8Array, second: Uint8Array): Uint8Array {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeededRandom, type DocListing, type Intent, type Verdict } from '@schoolping/shared';
 import WebSocket from 'ws';
+import { killAndWait } from '../../test/processes.ts';
 import { afterAll, expect, it } from 'vitest';
 import { SyncClient, type SocketLike } from '../../../web/src/lib/sync/sync-client.ts';
 import { until } from '../../test/sync-clients.ts';
@@ -50,14 +51,6 @@ async function startServer(): Promise<ChildProcess> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('the server did not start');
-}
-
-async function killServer(): Promise<void> {
-  const old = server;
-  if (!old || old.exitCode !== null || old.signalCode !== null) return;
-  const gone = new Promise((resolve) => old.once('exit', resolve));
-  old.kill('SIGKILL');
-  await gone;
 }
 
 /** What the database holds now, read by a separate connection, after its integrity check. */
@@ -153,7 +146,7 @@ it(`loses nothing acknowledged across ${KILLS} SIGKILLs during ${INTENTS} intent
     // Keep intents in flight past the kill point, so the kill lands among them.
     submitUpTo(point + 30);
     await until(() => verdicts().size >= point, `verdict ${point} (KILL_SEED=${SEED})`, 60_000);
-    await killServer();
+    await killAndWait(server);
     const acknowledged = verdicts();
     const kept = storedVerdicts();
     for (const [id, verdict] of acknowledged) {
@@ -167,6 +160,6 @@ it(`loses nothing acknowledged across ${KILLS} SIGKILLs during ${INTENTS} intent
   await until(() => verdicts().size === INTENTS, `all ${INTENTS} verdicts (KILL_SEED=${SEED})`, 120_000);
   expect([...verdicts().values()].every((verdict) => verdict.status === 'accepted')).toBe(true);
   client.stop();
-  await killServer();
+  await killAndWait(server);
   expect(storedVerdicts().size).toBeGreaterThanOrEqual(INTENTS);
 }, 600_000);

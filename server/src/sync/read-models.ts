@@ -15,10 +15,10 @@ import {
   type RosterView,
   type SentItem,
   type Stamp,
-  type Wallet,
 } from '@schoolping/shared';
 import type * as Y from 'yjs';
 import type { Db } from '../db/database.ts';
+import { walletFromRow, type WalletRow } from '../db/wallet-rows.ts';
 
 /*
  * Read models built from the authoritative tables. A document is built whole the first time it is
@@ -154,35 +154,20 @@ function buildSent(db: Db, ydoc: Y.Doc, ref: DocRef, roster: RosterView): void {
   syncMap(ydoc.getMap('readCounts'), new Map(rows.map((row) => [row.id, row.reads])));
 }
 
-interface WalletRow {
-  id: string;
-  contact_id: string;
-  status: Wallet['status'];
-  closed: string | null;
-  settled: string | null;
-  balance: number;
+interface WalletWithBalance extends WalletRow {
+  readonly balance: number;
 }
 
 const WALLET_SELECT = `SELECT w.id, w.contact_id, w.status, w.closed, w.settled,
   (SELECT COALESCE(SUM(amount), 0) FROM ledger_entries e WHERE e.school_id = w.school_id AND e.wallet_id = w.id) AS balance
   FROM wallets w WHERE w.school_id = ?`;
 
-function walletFromRow(row: WalletRow): Wallet {
-  return {
-    id: row.id,
-    contactId: row.contact_id,
-    status: row.status,
-    closed: row.closed === null ? null : (JSON.parse(row.closed) as Wallet['closed']),
-    settled: row.settled === null ? null : (JSON.parse(row.settled) as Wallet['settled']),
-  };
-}
-
 function childrenOf(roster: RosterView, contactId: string): string[] {
   const contact = roster.contacts.get(contactId);
   return contact ? [...contact.pupilIds, ...contact.joiningPupilIds] : [];
 }
 
-export function paymentsWallet(row: WalletRow, roster: RosterView): PaymentsWallet {
+export function paymentsWallet(row: WalletWithBalance, roster: RosterView): PaymentsWallet {
   const wallet = walletFromRow(row);
   const contact = roster.contacts.get(wallet.contactId);
   return {
@@ -208,7 +193,7 @@ export function paymentsWallet(row: WalletRow, roster: RosterView): PaymentsWall
   };
 }
 
-export function parentWalletView(row: WalletRow, roster: RosterView): ParentWalletView {
+export function parentWalletView(row: WalletWithBalance, roster: RosterView): ParentWalletView {
   const wallet = walletFromRow(row);
   return {
     status: wallet.status,
@@ -220,10 +205,10 @@ export function parentWalletView(row: WalletRow, roster: RosterView): ParentWall
   };
 }
 
-export function walletRows(db: Db, schoolId: number, walletId?: string): WalletRow[] {
+export function walletRows(db: Db, schoolId: number, walletId?: string): WalletWithBalance[] {
   if (walletId === undefined)
-    return db.prepare(`${WALLET_SELECT} ORDER BY w.id`).all(schoolId) as WalletRow[];
-  return db.prepare(`${WALLET_SELECT} AND w.id = ?`).all(schoolId, walletId) as WalletRow[];
+    return db.prepare(`${WALLET_SELECT} ORDER BY w.id`).all(schoolId) as WalletWithBalance[];
+  return db.prepare(`${WALLET_SELECT} AND w.id = ?`).all(schoolId, walletId) as WalletWithBalance[];
 }
 
 function buildDirectory(ydoc: Y.Doc, roster: RosterView): void {

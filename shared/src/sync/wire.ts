@@ -71,3 +71,8 @@ export function readMessage(bytes: Uint8Array): WireMessage {
   if (decoding.hasContent(decoder)) throw new RangeError('bytes after the end of the message');
   return message;
 }
+
+/** An update with no changes and no deletions: what a replica with nothing new sends. */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0;
+}

@@ -1,4 +1,5 @@
 import {
+  isEmptyUpdate,
   readBatch,
   readMessage,
   readNamed,
@@ -401,8 +402,4 @@ export class SessionEndedError extends Error {
     super('The session has ended');
     this.name = 'SessionEndedError';
   }
-}
-
-function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.length === 2 && update[0] === 0 && update[1] === 0;
 }
