@@ -70,6 +70,39 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [noTestSupport] }] },
   },
   {
+    // The sync engine reaches storage only through the SyncStore interface (db/sync-store/), so
+    // another database can stand in for SQLite without touching the hub.
+    files: ['server/src/sync/**/*.ts', 'server/src/intents/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noTestSupport,
+            {
+              group: [
+                '**/db/database*',
+                'better-sqlite3',
+                '**/db/sync-store/sqlite*',
+                '**/db/sync-store/docs*',
+              ],
+              message:
+                'The sync engine uses storage through the SyncStore interface (db/sync-store/store.ts).',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(prepare|pragma|exec)$/]',
+          message: 'SQL belongs in db/sync-store/, behind the SyncStore interface.',
+        },
+      ],
+    },
+  },
+  {
     files: ['shared/src/**/*.ts'],
     ignores: TEST_FILES,
     rules: {

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { openDatabase } from '../server/src/db/database.ts';
 import { ephemeralKeyring } from '../server/src/secrets/keyring.ts';
-import { sqliteDocStore } from '../server/src/sync/doc-store.ts';
+import { sqliteSyncStore } from '../server/src/db/sync-store/sqlite.ts';
 import { Documents } from '../server/src/sync/documents.ts';
 
 const docsDir = process.env.DOCS_DIR ?? '';
@@ -26,7 +26,7 @@ const docsDir = process.env.DOCS_DIR ?? '';
 /** Copies the harness's documents into the data folder's SQLite file. */
 function importDocuments(dataDir: string): void {
   const db = openDatabase(dataDir, ephemeralKeyring());
-  const store = sqliteDocStore(db);
+  const store = sqliteSyncStore(db);
   db.transaction(() => {
     for (const file of readdirSync(docsDir).filter((name) => name.endsWith('.bin'))) {
       store.append(file.slice(0, -'.bin'.length), new Uint8Array(readFileSync(join(docsDir, file))));
@@ -53,7 +53,7 @@ execFileSync(
 );
 const port = Number(process.argv[process.argv.indexOf('--port') + 1] ?? process.env.PORT);
 const db = openDatabase(dataDir, ephemeralKeyring());
-const documents = new Documents(sqliteDocStore(db));
+const documents = new Documents(sqliteSyncStore(db));
 
 const http = createServer((_request, response) => {
   response.writeHead(404).end();

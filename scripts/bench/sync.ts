@@ -5,6 +5,7 @@ import { DEFAULT_IDENTITY } from '../../server/src/auth/settings.ts';
 import { SESSION_COOKIE, startSession } from '../../server/src/auth/sessions.ts';
 import { createUser } from '../../server/src/auth/users.ts';
 import { loadRoster } from '../../server/src/db/school-store.ts';
+import { sqliteSyncStore } from '../../server/src/db/sync-store/sqlite.ts';
 import { decideOnce } from '../../server/src/intents/decide-once.ts';
 import { RosterCache } from '../../server/src/intents/roster-cache.ts';
 import { measure } from './measure.ts';
@@ -215,6 +216,7 @@ function wholeSchoolFanOut(school: SyncSchool): SyncFigure {
 /** Parents’ reads decided one transaction each through SQLite, against plain inserts of the same rows. */
 function intentsPerSecond(school: SyncSchool): SyncFigure {
   const { db } = school;
+  const store = sqliteSyncStore(db);
   const rosters = new RosterCache();
   const readers = (
     db
@@ -249,9 +251,9 @@ function intentsPerSecond(school: SyncSchool): SyncFigure {
         type: 'message-read' as const,
         payload: { messageId: message },
       };
-      db.transaction(() =>
-        decideOnce(db, school.school, reader, intent, { now: school.now, rosters, log: () => undefined }),
-      )();
+      store.transaction(() =>
+        decideOnce(store, school.school, reader, intent, { now: school.now, rosters, log: () => undefined }),
+      );
     }
   }, 3);
   const insert = db.prepare(
@@ -305,6 +307,7 @@ function schoolYear(): SyncFigure {
   });
   const sentDoc = docName({ kind: 'sent', schoolId: school.school.id, owner: null, academicYear: null });
   school.open(school.staff, sentDoc);
+  const store = sqliteSyncStore(school.db);
   const rosters = new RosterCache();
   const readers = contacts.map((contactId, index) => {
     const user = createUser(
@@ -348,13 +351,13 @@ function schoolYear(): SyncFigure {
         type: 'message-read' as const,
         payload: { messageId: `day-${day}` },
       };
-      school.db.transaction(() =>
-        decideOnce(school.db, school.school, reader, intent, {
+      store.transaction(() =>
+        decideOnce(store, school.school, reader, intent, {
           now: school.now,
           rosters,
           log: () => undefined,
         }),
-      )();
+      );
     });
     if (day % 30 === 0) {
       // Tidying Sent: the month's older messages go.

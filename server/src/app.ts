@@ -24,6 +24,7 @@ import { misRoutes } from './routes/mis.ts';
 import { schoolRoutes } from './routes/school.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { SyncEngine } from './sync/engine.ts';
+import { sqliteSyncStore } from './db/sync-store/sqlite.ts';
 import type { RosterCache } from './intents/roster-cache.ts';
 import { yearEndRoutes } from './routes/year-end.ts';
 import { serveWebApp } from './static-files.ts';
@@ -101,7 +102,7 @@ export function createAppWithContext({
   app.route('/api/school', schoolRoutes(context));
   app.route('/api/mis', misRoutes(context));
   app.route('/api/year-end', yearEndRoutes(context));
-  const sync = new SyncEngine(context, rosters);
+  const sync = new SyncEngine(context, sqliteSyncStore(context.db), rosters);
   app.route('/api/sync', syncRoutes(context, sync));
   app.all('/api/*', (c) =>
     c.json({ error: 'not-found', message: `There is no ${c.req.method} ${c.req.path}.` }, 404),

@@ -8,6 +8,8 @@ import {
 } from '@schoolping/shared';
 import type { Db } from './db/database.ts';
 import type { SchoolRow } from './db/school-store.ts';
+import { sqliteSyncStore } from './db/sync-store/sqlite.ts';
+import type { SyncStore } from './db/sync-store/store.ts';
 import { decideOnce, type IntentSource } from './intents/decide-once.ts';
 import { RosterCache } from './intents/roster-cache.ts';
 import { userById, type UserRow } from './auth/users.ts';
@@ -91,6 +93,7 @@ const TEMPLATES: readonly Template[] = [
 /** The demo's teacher sends the term's messages up to `now`; Karen Daley reads the first few. */
 export function sendDemoMessages(db: Db, school: SchoolRow, now: Date): number {
   const rosters = new RosterCache();
+  const store = sqliteSyncStore(db);
   const users = db
     .prepare('SELECT id FROM users WHERE school_id = ? ORDER BY id')
     .pluck()
@@ -107,7 +110,7 @@ export function sendDemoMessages(db: Db, school: SchoolRow, now: Date): number {
   for (const [index, template] of TEMPLATES.entries()) {
     const at = new Date(londonInstant(start, 9).getTime() + template.day * 86_400_000 + index * 60_000);
     if (at >= now) break;
-    const roster = rosters.viewFor(db, school, at);
+    const roster = rosters.viewFor(store, school, at);
     const child = karen?.misId ? roster.contacts.get(karen.misId)?.pupilIds[0] : undefined;
     const pupil = child === undefined ? undefined : roster.pupils.get(child);
     const groupId = template.to === 'class' ? pupil?.registrationGroupId : pupil?.yearGroupId;
@@ -132,17 +135,19 @@ export function sendDemoMessages(db: Db, school: SchoolRow, now: Date): number {
       userId: teacher.id,
       actor: { id: String(teacher.id), name: teacher.name, roles: teacher.roles, contactId: null },
     };
-    const decided = db.transaction(() => decideOnce(db, school, source, intent, { now: at, rosters, log }))();
+    const decided = store.transaction(() =>
+      decideOnce(store, school, source, intent, { now: at, rosters, log }),
+    );
     if (decided.verdict.status !== 'accepted') continue;
     sent++;
     if (karen?.misId && index < 4)
-      readAsParent(db, school, karen, intent, new Date(at.getTime() + 3_600_000), rosters);
+      readAsParent(store, school, karen, intent, new Date(at.getTime() + 3_600_000), rosters);
   }
   return sent;
 }
 
 function readAsParent(
-  db: Db,
+  store: SyncStore,
   school: SchoolRow,
   parent: UserRow,
   send: Intent,
@@ -162,5 +167,7 @@ function readAsParent(
     userId: parent.id,
     actor: { id: String(parent.id), name: parent.name, roles: parent.roles, contactId: parent.misId },
   };
-  db.transaction(() => decideOnce(db, school, source, intent, { now: at, rosters, log: () => undefined }))();
+  store.transaction(() =>
+    decideOnce(store, school, source, intent, { now: at, rosters, log: () => undefined }),
+  );
 }

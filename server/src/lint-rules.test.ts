@@ -78,6 +78,25 @@ describe('the lint rules', () => {
     expect(test.filter((each) => each.rule === 'no-restricted-imports')).toEqual([]);
   }, 60_000);
 
+  it('keep SQL out of the sync engine: it reaches storage only through the SyncStore', async () => {
+    const found = await lint('server/src/sync/probe.ts', [
+      "import type { Db } from '../db/database.ts';",
+      "import { sqliteSyncStore } from '../db/sync-store/sqlite.ts';",
+      "import type { SyncStore } from '../db/sync-store/store.ts';",
+      'export function probe(db: Db, store: SyncStore): unknown {',
+      "  db.pragma('wal_checkpoint(TRUNCATE)');",
+      "  return [sqliteSyncStore, store, db.prepare('SELECT 1').get()];",
+      '}',
+    ]);
+    expect(found.filter((each) => each.rule?.startsWith('no-restricted')).map((each) => each.line)).toEqual([
+      1, 2, 5, 6,
+    ]);
+    const intents = await lint('server/src/intents/probe.ts', [
+      "export const probe = (db: { exec(sql: string): void }) => db.exec('DELETE FROM intents');",
+    ]);
+    expect(intents.map((each) => each.rule)).toContain('no-restricted-syntax');
+  }, 60_000);
+
   it('refuse an import cycle, type imports included', async () => {
     // status.ts importing table.ts, which imports status.ts.
     const found = await lint('server/src/ingest/oneroster/status.ts', [

@@ -5,6 +5,7 @@ import type { Db } from '../db/database.ts';
 import { loadRoster, loadWalletBook, type SchoolRow } from '../db/school-store.ts';
 import { loadDemoOnFirstRun } from '../demo-data.ts';
 import { tempDatabase } from '../../test/temp-database.ts';
+import { sqliteSyncStore } from '../db/sync-store/sqlite.ts';
 import { decideOnce, type IntentSource } from './decide-once.ts';
 import { RosterCache } from './roster-cache.ts';
 
@@ -57,9 +58,10 @@ function intent(source: IntentSource, id: string, body: Pick<Intent, 'type' | 'p
 
 const rosters = new RosterCache();
 function run(source: IntentSource, what: Intent, now = YEAR_END) {
-  return db.transaction(() =>
-    decideOnce(db, school, source, what, { now, rosters, log: (line) => lines.push(line) }),
-  )();
+  const store = sqliteSyncStore(db);
+  return store.transaction(() =>
+    decideOnce(store, school, source, what, { now, rosters, log: (line) => lines.push(line) }),
+  );
 }
 
 function karenDaley() {

@@ -7,11 +7,9 @@ import {
   type Intent,
   type Verdict,
 } from '@schoolping/shared';
-import type { Db } from '../db/database.ts';
 import type { SchoolRow } from '../db/school-store.ts';
+import type { SyncStore } from '../db/sync-store/store.ts';
 import type { RosterCache } from './roster-cache.ts';
-import { sqliteReads } from './sqlite-reads.ts';
-import { writeEffects } from './write-effects.ts';
 
 export interface IntentSource {
   readonly userId: number;
@@ -40,19 +38,15 @@ export interface DecideOnceOptions {
  * its verdict kept with the next sequence number.
  */
 export function decideOnce(
-  db: Db,
+  store: SyncStore,
   school: SchoolRow,
   source: IntentSource,
   intent: Intent,
   options: DecideOnceOptions,
 ): Decided {
-  const stored = db
-    .prepare('SELECT user_id, verdict FROM intents WHERE school_id = ? AND id = ?')
-    .get(school.id, intent.id) as { user_id: number; verdict: string } | undefined;
+  const stored = store.intent(school.id, intent.id);
   if (stored) {
-    if (stored.user_id === source.userId) {
-      return { verdict: JSON.parse(stored.verdict) as Verdict, effects: [], isReplay: true };
-    }
+    if (stored.userId === source.userId) return { verdict: stored.verdict, effects: [], isReplay: true };
     // Someone else's intent id: never hand over another person's verdict.
     return {
       verdict: {
@@ -67,12 +61,8 @@ export function decideOnce(
       isReplay: false,
     };
   }
-  const seq =
-    (db
-      .prepare('SELECT COALESCE(MAX(seq), 0) FROM intents WHERE school_id = ?')
-      .pluck()
-      .get(school.id) as number) + 1;
-  const roster = options.rosters.viewFor(db, school, options.now);
+  const seq = store.nextIntentSeq(school.id);
+  const roster = options.rosters.viewFor(store, school, options.now);
   const context = {
     now: options.now,
     seq,
@@ -80,30 +70,27 @@ export function decideOnce(
     actor: source.actor,
     ...(options.policy ? { policy: options.policy } : {}),
   };
-  const decision = decide(intent, context, sqliteReads(db, school.id));
+  const decision = decide(intent, context, store.decisionReads(school.id));
   let { verdict, effects } = decision;
   if (decision.error !== undefined) options.log(failure(intent, decision.error));
   try {
     // A savepoint: effects a trigger refuses are undone alone, and the intent still gets a verdict.
-    db.transaction(() => {
-      writeEffects(db, school.id, effects);
-    })();
+    store.transaction(() => {
+      store.writeEffects(school.id, effects);
+    });
   } catch (error) {
     options.log(failure(intent, error));
     verdict = internalErrorVerdict(intent.id, options.now.toISOString());
     effects = [];
   }
-  db.prepare(
-    'INSERT INTO intents (school_id, id, seq, user_id, type, verdict, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  ).run(
-    school.id,
-    intent.id,
+  store.recordIntent(school.id, {
+    id: intent.id,
     seq,
-    source.userId,
-    intent.type,
-    JSON.stringify(verdict),
-    options.now.toISOString(),
-  );
+    userId: source.userId,
+    type: intent.type,
+    verdict,
+    decidedAt: options.now.toISOString(),
+  });
   return { verdict, effects, isReplay: false };
 }
 

@@ -1,6 +1,6 @@
 import { effectiveDay, rosterOn, type IsoDate, type RosterView } from '@schoolping/shared';
-import type { Db } from '../db/database.ts';
-import { loadRoster, type SchoolRow } from '../db/school-store.ts';
+import type { SchoolRow } from '../db/school-store.ts';
+import type { ReadModelSource } from '../db/sync-store/store.ts';
 
 /**
  * The roster view intents are decided against, built once per school, effective day and roster
@@ -10,17 +10,18 @@ import { loadRoster, type SchoolRow } from '../db/school-store.ts';
 export class RosterCache {
   readonly #views = new Map<number, { readonly key: string; readonly view: RosterView }>();
 
-  viewFor(db: Db, school: SchoolRow, now: Date): RosterView {
+  viewFor(store: ReadModelSource, school: SchoolRow, now: Date): RosterView {
     const day: IsoDate = effectiveDay(now);
-    const version = db
-      .prepare('SELECT roster_version FROM schools WHERE id = ?')
-      .pluck()
-      .get(school.id) as number;
-    const key = `${day}:${version}`;
+    const key = rosterKey(day, store.rosterVersion(school.id));
     const cached = this.#views.get(school.id);
     if (cached?.key === key) return cached.view;
-    const view = rosterOn(loadRoster(db, school), day);
+    const view = rosterOn(store.roster(school), day);
     this.#views.set(school.id, { key, view });
     return view;
   }
+}
+
+/** What a read model was built for: the effective day and the roster version. */
+export function rosterKey(day: IsoDate, version: number): string {
+  return `${day}:${version}`;
 }

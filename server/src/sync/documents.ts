@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { DocStore } from './doc-store.ts';
+import type { DocStore } from '../db/sync-store/store.ts';
 import { newEntryUpdate } from './new-entry.ts';
 
 /** The client id the server writes with in every document; a client sending it is refused. */

@@ -10,11 +10,10 @@ import {
 } from '@schoolping/shared';
 import type { AppContext } from '../http/env.ts';
 import type { SignedIn } from '../http/session.ts';
-import { schoolById } from '../db/school-store.ts';
+import type { SyncStore } from '../db/sync-store/store.ts';
 import { decideOnce } from '../intents/decide-once.ts';
-import { RosterCache } from '../intents/roster-cache.ts';
+import { RosterCache, rosterKey } from '../intents/roster-cache.ts';
 import { Documents, type Written } from './documents.ts';
-import { sqliteDocStore } from './doc-store.ts';
 import { checkOutboxUpdate } from './outbox-check.ts';
 import { projectEffects, writeVerdicts } from './projections.ts';
 import { buildReadModel } from './read-models.ts';
@@ -39,6 +38,7 @@ export type UpdateResult =
 export class SyncEngine {
   readonly documents: Documents;
   readonly #context: AppContext;
+  readonly #store: SyncStore;
   readonly #rosters: RosterCache;
 
   readonly #listeners = new Set<(written: Written) => void>();
@@ -57,10 +57,11 @@ export class SyncEngine {
     return written;
   }
 
-  constructor(context: AppContext, rosters = new RosterCache()) {
+  constructor(context: AppContext, store: SyncStore, rosters = new RosterCache()) {
     this.#context = context;
+    this.#store = store;
     this.#rosters = rosters;
-    this.documents = new Documents(sqliteDocStore(context.db));
+    this.documents = new Documents(store);
   }
 
   open(principal: Principal, name: string): OpenResult {
@@ -81,22 +82,16 @@ export class SyncEngine {
 
   /** Builds a read model whole, or brings it up to the current roster; only changes are written. */
   #refresh(name: string, ref: DocRef): Written {
-    const { db, clock } = this.#context;
-    const school = schoolById(db, ref.schoolId);
+    const school = this.#store.school(ref.schoolId);
     if (!school) return new Map();
-    const now = clock();
-    const roster = this.#rosters.viewFor(db, school, now);
-    const version = db
-      .prepare('SELECT roster_version FROM schools WHERE id = ?')
-      .pluck()
-      .get(school.id) as number;
-    const key = `${roster.day}:${version}`;
+    const roster = this.#rosters.viewFor(this.#store, school, this.#context.clock());
+    const key = rosterKey(roster.day, this.#store.rosterVersion(school.id));
     const store = this.documents.store;
     if (store.builtFor(name) === key && this.documents.exists(name)) return new Map();
     const written = store.transaction(() => {
       const session = this.documents.begin();
       session.change(name, (ydoc) => {
-        buildReadModel(db, ydoc, ref, roster);
+        buildReadModel(this.#store, ydoc, ref, roster);
       });
       const stored = session.store();
       store.setBuiltFor(name, key);
@@ -113,8 +108,8 @@ export class SyncEngine {
         this.#context.log(`sync: dropped an update to ${name} from user ${user.id}`);
       return { kind: 'dropped' };
     }
-    const { db, clock, log } = this.#context;
-    const school = schoolById(db, ref.schoolId);
+    const { clock, log } = this.#context;
+    const school = this.#store.school(ref.schoolId);
     if (!school) return { kind: 'refused', problem: 'a school that does not exist' };
     // Set inside the transaction below, read after it commits.
     const deleted = { any: false };
@@ -129,9 +124,15 @@ export class SyncEngine {
       if (check.intents.length === 0) return { kind: 'stored', written: new Map() };
       this.documents.store.append(name, check.update);
       const now = clock();
-      const roster = this.#rosters.viewFor(db, school, now);
+      const roster = this.#rosters.viewFor(this.#store, school, now);
       const session = this.documents.begin();
-      const projection = { db, schoolId: school.id, roster, documents: this.documents, session };
+      const projection = {
+        store: this.#store,
+        schoolId: school.id,
+        roster,
+        documents: this.documents,
+        session,
+      };
       const actor = {
         id: String(user.id),
         name: user.name,
@@ -140,7 +141,7 @@ export class SyncEngine {
       };
       const verdicts: Verdict[] = [];
       for (const intent of check.intents) {
-        const decided = decideOnce(db, school, { userId: user.id, actor }, intent, {
+        const decided = decideOnce(this.#store, school, { userId: user.id, actor }, intent, {
           now,
           rosters: this.#rosters,
           log,
@@ -156,8 +157,7 @@ export class SyncEngine {
       written.set(name, verdictUpdate ? mergeTwo(check.update, verdictUpdate) : check.update);
       return { kind: 'stored', written };
     });
-    // The write-ahead log still holds the pages as they were; fold it into the file and empty it.
-    if (deleted.any) db.pragma('wal_checkpoint(TRUNCATE)');
+    if (deleted.any) this.#store.dropErasedPages();
     if (result.kind === 'stored') this.#announce(result.written);
     return result;
   }

@@ -7,20 +7,12 @@ import {
   type Verdict,
 } from '@schoolping/shared';
 import type * as Y from 'yjs';
-import type { Db } from '../db/database.ts';
+import type { SyncStore } from '../db/sync-store/store.ts';
 import type { Documents, WriteSession } from './documents.ts';
-import {
-  academicYearAt,
-  inboxEntry,
-  parentWalletView,
-  paymentsWallet,
-  readCount,
-  sentEntry,
-  walletRows,
-} from './read-models.ts';
+import { academicYearAt, inboxEntry, parentWalletView, paymentsWallet, sentEntry } from './read-models.ts';
 
 export interface ProjectionContext {
-  readonly db: Db;
+  readonly store: SyncStore;
   readonly schoolId: number;
   readonly roster: RosterView;
   readonly documents: Documents;
@@ -49,11 +41,11 @@ function changeIfBuilt(context: ProjectionContext, doc: string, edit: (ydoc: Y.D
 }
 
 function projectEffect(context: ProjectionContext, effect: Effect): void {
-  const { db, schoolId, roster } = context;
+  const { store, schoolId, roster } = context;
   switch (effect.kind) {
     case 'message-sent': {
       const { message } = effect;
-      const item = sentEntry(db, schoolId, message.id, roster);
+      const item = sentEntry(store, schoolId, message.id, roster);
       changeIfBuilt(context, ref(schoolId, 'sent'), (ydoc) => {
         if (item) ydoc.getMap('messages').set(message.id, item);
         ydoc.getMap('readCounts').set(message.id, 0);
@@ -82,10 +74,7 @@ function projectEffect(context: ProjectionContext, effect: Effect): void {
       return;
     }
     case 'message-read': {
-      const sentAt = db
-        .prepare('SELECT sent_at FROM messages WHERE school_id = ? AND id = ?')
-        .pluck()
-        .get(schoolId, effect.messageId) as string | undefined;
+      const sentAt = store.messageStamp(schoolId, effect.messageId)?.sentAt;
       if (sentAt === undefined) return;
       changeIfBuilt(
         context,
@@ -94,7 +83,7 @@ function projectEffect(context: ProjectionContext, effect: Effect): void {
           ydoc.getMap('reads').set(effect.messageId, effect.at);
         },
       );
-      const count = readCount(db, schoolId, effect.messageId);
+      const count = store.readCount(schoolId, effect.messageId);
       changeIfBuilt(context, ref(schoolId, 'sent'), (ydoc) => {
         ydoc.getMap('readCounts').set(effect.messageId, count);
       });
@@ -115,10 +104,8 @@ function projectEffect(context: ProjectionContext, effect: Effect): void {
 
 /** A deleted message leaves Sent, every inbox and its sender's outbox, and its words go for good. */
 function removeMessage(context: ProjectionContext, messageId: string): void {
-  const { db, schoolId, session } = context;
-  const row = db
-    .prepare('SELECT sent, sent_at FROM messages WHERE school_id = ? AND id = ?')
-    .get(schoolId, messageId) as { sent: string; sent_at: string } | undefined;
+  const { store, schoolId, session } = context;
+  const row = store.messageStamp(schoolId, messageId);
   if (!row) return;
   const sent = ref(schoolId, 'sent');
   if (
@@ -129,12 +116,8 @@ function removeMessage(context: ProjectionContext, messageId: string): void {
   ) {
     session.compactAfter(sent);
   }
-  const year = academicYearAt(row.sent_at);
-  const contacts = db
-    .prepare('SELECT contact_id FROM message_recipients WHERE school_id = ? AND message_id = ?')
-    .pluck()
-    .all(schoolId, messageId) as string[];
-  for (const contactId of contacts) {
+  const year = academicYearAt(row.sentAt);
+  for (const contactId of store.recipientsOf(schoolId, messageId)) {
     const inbox = ref(schoolId, 'parent-inbox', contactId, year);
     const changed = changeIfBuilt(context, inbox, (ydoc) => {
       ydoc.getMap('messages').delete(messageId);
@@ -164,8 +147,8 @@ function isSendIntent(
 }
 
 function projectWallet(context: ProjectionContext, walletId: string): void {
-  const { db, schoolId, roster } = context;
-  const [row] = walletRows(db, schoolId, walletId);
+  const { store, schoolId, roster } = context;
+  const [row] = store.walletRows(schoolId, walletId);
   if (!row) return;
   changeIfBuilt(context, ref(schoolId, 'payments'), (ydoc) => {
     ydoc.getMap('wallets').set(walletId, paymentsWallet(row, roster));

@@ -17,8 +17,8 @@ import {
   type Stamp,
 } from '@schoolping/shared';
 import type * as Y from 'yjs';
-import type { Db } from '../db/database.ts';
-import { walletFromRow, type WalletRow } from '../db/wallet-rows.ts';
+import type { MessageRow, ReadModelSource, WalletWithBalance } from '../db/sync-store/store.ts';
+import { walletFromRow } from '../db/wallet-rows.ts';
 
 /*
  * Read models built from the authoritative tables. A document is built whole the first time it is
@@ -54,15 +54,6 @@ export function audienceLabel(roster: RosterView, audience: Audience): string {
   return audience.groupIds.map((id) => roster.groups.get(id)?.name ?? id).join(', ');
 }
 
-interface MessageRow {
-  id: string;
-  subject: string;
-  body: string;
-  audience: string;
-  sent: string;
-  sent_at: string;
-}
-
 function sentItem(row: MessageRow, roster: RosterView, recipientCount: number): SentItem {
   const sent = JSON.parse(row.sent) as Stamp;
   return {
@@ -77,32 +68,20 @@ function sentItem(row: MessageRow, roster: RosterView, recipientCount: number): 
   };
 }
 
-export function sentEntry(db: Db, schoolId: number, messageId: string, roster: RosterView): SentItem | null {
-  const row = db
-    .prepare(
-      'SELECT id, subject, body, audience, sent, sent_at FROM messages WHERE school_id = ? AND id = ? AND deleted IS NULL',
-    )
-    .get(schoolId, messageId) as MessageRow | undefined;
-  return row ? sentItem(row, roster, recipientCount(db, schoolId, messageId)) : null;
+export function sentEntry(
+  rows: ReadModelSource,
+  schoolId: number,
+  messageId: string,
+  roster: RosterView,
+): SentItem | null {
+  const row = rows.liveMessage(schoolId, messageId);
+  return row ? sentItem(row, roster, rows.recipientCount(schoolId, messageId)) : null;
 }
 
-export function readCount(db: Db, schoolId: number, messageId: string): number {
-  return db
-    .prepare(
-      'SELECT COUNT(*) FROM message_recipients WHERE school_id = ? AND message_id = ? AND read_at IS NOT NULL',
-    )
-    .pluck()
-    .get(schoolId, messageId) as number;
-}
-
-function recipientCount(db: Db, schoolId: number, messageId: string): number {
-  return db
-    .prepare('SELECT COUNT(*) FROM message_recipients WHERE school_id = ? AND message_id = ?')
-    .pluck()
-    .get(schoolId, messageId) as number;
-}
-
-export function inboxEntry(row: MessageRow & { pupil_ids: string }, roster: RosterView): InboxMessage {
+export function inboxEntry(
+  row: MessageRow & { readonly pupil_ids: string },
+  roster: RosterView,
+): InboxMessage {
   const sent = JSON.parse(row.sent) as Stamp;
   return {
     id: row.id,
@@ -119,14 +98,8 @@ export function academicYearAt(at: string): number {
   return academicYearOf(londonDate(new Date(at)));
 }
 
-function buildInbox(db: Db, ydoc: Y.Doc, ref: DocRef, roster: RosterView): void {
-  const rows = db
-    .prepare(
-      `SELECT m.id, m.subject, m.body, m.audience, m.sent, m.sent_at, r.pupil_ids, r.read_at
-       FROM message_recipients r JOIN messages m ON m.school_id = r.school_id AND m.id = r.message_id
-       WHERE r.school_id = ? AND r.contact_id = ? AND m.deleted IS NULL ORDER BY m.sent_at`,
-    )
-    .all(ref.schoolId, ref.owner) as (MessageRow & { pupil_ids: string; read_at: string | null })[];
+function buildInbox(source: ReadModelSource, ydoc: Y.Doc, ref: DocRef, roster: RosterView): void {
+  const rows = ref.owner === null ? [] : source.inboxRows(ref.schoolId, ref.owner);
   const messages = new Map<string, InboxMessage>();
   const reads = new Map<string, string>();
   for (const row of rows) {
@@ -138,29 +111,14 @@ function buildInbox(db: Db, ydoc: Y.Doc, ref: DocRef, roster: RosterView): void 
   syncMap(ydoc.getMap('reads'), reads);
 }
 
-function buildSent(db: Db, ydoc: Y.Doc, ref: DocRef, roster: RosterView): void {
-  const rows = db
-    .prepare(
-      `SELECT m.id, m.subject, m.body, m.audience, m.sent, m.sent_at,
-              COUNT(r.contact_id) AS recipients, COUNT(r.read_at) AS reads
-       FROM messages m LEFT JOIN message_recipients r ON r.school_id = m.school_id AND r.message_id = m.id
-       WHERE m.school_id = ? AND m.deleted IS NULL GROUP BY m.id ORDER BY m.sent_at`,
-    )
-    .all(ref.schoolId) as (MessageRow & { recipients: number; reads: number })[];
+function buildSent(source: ReadModelSource, ydoc: Y.Doc, ref: DocRef, roster: RosterView): void {
+  const rows = source.sentRows(ref.schoolId);
   syncMap(
     ydoc.getMap('messages'),
     new Map(rows.map((row) => [row.id, sentItem(row, roster, row.recipients)])),
   );
   syncMap(ydoc.getMap('readCounts'), new Map(rows.map((row) => [row.id, row.reads])));
 }
-
-interface WalletWithBalance extends WalletRow {
-  readonly balance: number;
-}
-
-const WALLET_SELECT = `SELECT w.id, w.contact_id, w.status, w.closed, w.settled,
-  (SELECT COALESCE(SUM(amount), 0) FROM ledger_entries e WHERE e.school_id = w.school_id AND e.wallet_id = w.id) AS balance
-  FROM wallets w WHERE w.school_id = ?`;
 
 function childrenOf(roster: RosterView, contactId: string): string[] {
   const contact = roster.contacts.get(contactId);
@@ -205,12 +163,6 @@ export function parentWalletView(row: WalletWithBalance, roster: RosterView): Pa
   };
 }
 
-export function walletRows(db: Db, schoolId: number, walletId?: string): WalletWithBalance[] {
-  if (walletId === undefined)
-    return db.prepare(`${WALLET_SELECT} ORDER BY w.id`).all(schoolId) as WalletWithBalance[];
-  return db.prepare(`${WALLET_SELECT} AND w.id = ?`).all(schoolId, walletId) as WalletWithBalance[];
-}
-
 function buildDirectory(ydoc: Y.Doc, roster: RosterView): void {
   const groupName = (id: string | null): string | null =>
     id === null ? null : (roster.groups.get(id)?.name ?? null);
@@ -241,26 +193,26 @@ function buildDirectory(ydoc: Y.Doc, roster: RosterView): void {
 }
 
 /** Brings a read model up to date with the tables, changing only what differs. */
-export function buildReadModel(db: Db, ydoc: Y.Doc, ref: DocRef, roster: RosterView): void {
+export function buildReadModel(source: ReadModelSource, ydoc: Y.Doc, ref: DocRef, roster: RosterView): void {
   writeMeta(ydoc, ref);
   switch (ref.kind) {
     case 'directory':
       buildDirectory(ydoc, roster);
       return;
     case 'sent':
-      buildSent(db, ydoc, ref, roster);
+      buildSent(source, ydoc, ref, roster);
       return;
     case 'payments':
       syncMap(
         ydoc.getMap('wallets'),
-        new Map(walletRows(db, ref.schoolId).map((row) => [row.id, paymentsWallet(row, roster)])),
+        new Map(source.walletRows(ref.schoolId).map((row) => [row.id, paymentsWallet(row, roster)])),
       );
       return;
     case 'parent-inbox':
-      buildInbox(db, ydoc, ref, roster);
+      buildInbox(source, ydoc, ref, roster);
       return;
     case 'parent-wallet': {
-      const row = walletRows(db, ref.schoolId).find((each) => each.contact_id === ref.owner);
+      const row = source.walletRows(ref.schoolId).find((each) => each.contact_id === ref.owner);
       const map = ydoc.getMap('wallet');
       if (row) map.set('view', parentWalletView(row, roster));
       return;

@@ -1,9 +1,9 @@
 import type { DecisionReads, Pence, SentMessage, Stamp } from '@schoolping/shared';
-import type { Db } from '../db/database.ts';
-import { walletFromRow, type WalletRow } from '../db/wallet-rows.ts';
+import type { Db } from '../database.ts';
+import { walletFromRow, type WalletRow } from '../wallet-rows.ts';
 
 /** The reducer's reads, answered by indexed lookups inside the intent's transaction. */
-export function sqliteReads(db: Db, schoolId: number): DecisionReads {
+export function sqliteDecisionReads(db: Db): (schoolId: number) => DecisionReads {
   const wallet = db.prepare(
     'SELECT id, contact_id, status, closed, settled FROM wallets WHERE school_id = ? AND id = ?',
   );
@@ -14,7 +14,7 @@ export function sqliteReads(db: Db, schoolId: number): DecisionReads {
   const recipient = db.prepare(
     'SELECT read_at FROM message_recipients WHERE school_id = ? AND message_id = ? AND contact_id = ?',
   );
-  return {
+  return (schoolId) => ({
     wallet(walletId) {
       const row = wallet.get(schoolId, walletId) as WalletRow | undefined;
       return row ? walletFromRow(row) : null;
@@ -34,5 +34,5 @@ export function sqliteReads(db: Db, schoolId: number): DecisionReads {
       const row = recipient.get(schoolId, messageId, contactId) as { read_at: string | null } | undefined;
       return row ? { readAt: row.read_at } : null;
     },
-  };
+  });
 }

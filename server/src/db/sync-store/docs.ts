@@ -1,26 +1,7 @@
-import type { Db } from '../db/database.ts';
+import type { Db } from '../database.ts';
+import type { DocStore } from './store.ts';
 
-/**
- * Every SQL statement about documents' stored updates, behind one interface: the hub and the
- * projections never write SQL of their own, so a PostgreSQL store can stand in for this one.
- */
-export interface DocStore {
-  /** The document's stored updates, oldest first; none for a document never written. */
-  updates(doc: string): Uint8Array[];
-  append(doc: string, update: Uint8Array): void;
-  /** Replaces every stored update of the document with one (a compaction). */
-  replace(doc: string, update: Uint8Array): void;
-  count(doc: string): number;
-  /** The roster a read model was last built for, or null. */
-  builtFor(doc: string): string | null;
-  setBuiltFor(doc: string, rosterKey: string): void;
-  /** The server's next clock in the document, when recorded. */
-  serverClock(doc: string): number | null;
-  setServerClock(doc: string, clock: number): void;
-  /** Runs `work` in one transaction (nested calls become savepoints). */
-  transaction<T>(work: () => T): T;
-}
-
+/** Documents' stored updates: `doc_updates`, with `doc_builds` and `doc_clocks` beside them. */
 export function sqliteDocStore(db: Db): DocStore {
   const select = db.prepare('SELECT data FROM doc_updates WHERE doc = ? ORDER BY id').pluck();
   const insert = db.prepare('INSERT INTO doc_updates (doc, data) VALUES (?, ?)');

@@ -1,0 +1,60 @@
+import type { Db } from '../database.ts';
+import { loadRoster, schoolById } from '../school-store.ts';
+import type { InboxRow, MessageRow, ReadModelSource, SentRow, WalletWithBalance } from './store.ts';
+
+const WALLET_SELECT = `SELECT w.id, w.contact_id, w.status, w.closed, w.settled,
+  (SELECT COALESCE(SUM(amount), 0) FROM ledger_entries e WHERE e.school_id = w.school_id AND e.wallet_id = w.id) AS balance
+  FROM wallets w WHERE w.school_id = ?`;
+
+/** The rows read models are built from, each by an indexed query. */
+export function sqliteReadModelSource(db: Db): ReadModelSource {
+  const rosterVersion = db.prepare('SELECT roster_version FROM schools WHERE id = ?').pluck();
+  const liveMessage = db.prepare(
+    'SELECT id, subject, body, audience, sent, sent_at FROM messages WHERE school_id = ? AND id = ? AND deleted IS NULL',
+  );
+  const messageStamp = db.prepare('SELECT sent, sent_at FROM messages WHERE school_id = ? AND id = ?');
+  const recipientCount = db
+    .prepare('SELECT COUNT(*) FROM message_recipients WHERE school_id = ? AND message_id = ?')
+    .pluck();
+  const readCount = db
+    .prepare(
+      'SELECT COUNT(*) FROM message_recipients WHERE school_id = ? AND message_id = ? AND read_at IS NOT NULL',
+    )
+    .pluck();
+  const recipientsOf = db
+    .prepare('SELECT contact_id FROM message_recipients WHERE school_id = ? AND message_id = ?')
+    .pluck();
+  const inboxRows = db.prepare(
+    `SELECT m.id, m.subject, m.body, m.audience, m.sent, m.sent_at, r.pupil_ids, r.read_at
+     FROM message_recipients r JOIN messages m ON m.school_id = r.school_id AND m.id = r.message_id
+     WHERE r.school_id = ? AND r.contact_id = ? AND m.deleted IS NULL ORDER BY m.sent_at`,
+  );
+  const sentRows = db.prepare(
+    `SELECT m.id, m.subject, m.body, m.audience, m.sent, m.sent_at,
+            COUNT(r.contact_id) AS recipients, COUNT(r.read_at) AS reads
+     FROM messages m LEFT JOIN message_recipients r ON r.school_id = m.school_id AND r.message_id = m.id
+     WHERE m.school_id = ? AND m.deleted IS NULL GROUP BY m.id ORDER BY m.sent_at`,
+  );
+  const everyWallet = db.prepare(`${WALLET_SELECT} ORDER BY w.id`);
+  const oneWallet = db.prepare(`${WALLET_SELECT} AND w.id = ?`);
+  return {
+    school: (schoolId) => schoolById(db, schoolId),
+    rosterVersion: (schoolId) => rosterVersion.get(schoolId) as number,
+    roster: (school) => loadRoster(db, school),
+    liveMessage: (schoolId, messageId) =>
+      (liveMessage.get(schoolId, messageId) as MessageRow | undefined) ?? null,
+    messageStamp(schoolId, messageId) {
+      const row = messageStamp.get(schoolId, messageId) as { sent: string; sent_at: string } | undefined;
+      return row ? { sent: row.sent, sentAt: row.sent_at } : null;
+    },
+    recipientCount: (schoolId, messageId) => recipientCount.get(schoolId, messageId) as number,
+    readCount: (schoolId, messageId) => readCount.get(schoolId, messageId) as number,
+    recipientsOf: (schoolId, messageId) => recipientsOf.all(schoolId, messageId) as string[],
+    inboxRows: (schoolId, contactId) => inboxRows.all(schoolId, contactId) as InboxRow[],
+    sentRows: (schoolId) => sentRows.all(schoolId) as SentRow[],
+    walletRows: (schoolId, walletId) =>
+      (walletId === undefined
+        ? everyWallet.all(schoolId)
+        : oneWallet.all(schoolId, walletId)) as WalletWithBalance[],
+  };
+}
