@@ -25,3 +25,17 @@ export function measure(task: () => unknown, runs: number): Measurement {
   if (sink.length !== runs + 1) throw new Error('lost a result');
   return { medianMs: times[Math.floor(times.length / 2)] ?? Number.NaN, runs };
 }
+
+/** `measure` for work that finishes later: each run's time is to its promise settling. */
+export async function measureAsync(task: () => Promise<unknown>, runs: number): Promise<Measurement> {
+  const sink: unknown[] = [await task()];
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    sink.push(await task());
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  if (sink.length !== runs + 1) throw new Error('lost a result');
+  return { medianMs: times[Math.floor(times.length / 2)] ?? Number.NaN, runs };
+}

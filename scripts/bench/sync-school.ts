@@ -28,7 +28,7 @@ export interface SyncSchool {
   readonly staff: Principal;
   readonly now: Date;
   /** Sends one message through the teacher's outbox, as the hub would take it from a socket. */
-  send(payload: Extract<Intent, { type: 'message-send' }>['payload']): void;
+  send(payload: Extract<Intent, { type: 'message-send' }>['payload']): Promise<void>;
   /** Opens (builds) a read model as its reader would. */
   open(principal: Principal, name: string): void;
   /** A real HTTP server with the hub, for measuring bytes on the wire. */
@@ -75,7 +75,7 @@ export function syncSchool(): SyncSchool {
     teacher,
     staff,
     now,
-    send(payload) {
+    async send(payload) {
       const updates: Uint8Array[] = [];
       const listener = (update: Uint8Array): void => {
         updates.push(update);
@@ -91,7 +91,7 @@ export function syncSchool(): SyncSchool {
         payload,
       });
       device.off('update', listener);
-      const result = engine.receiveUpdate(teacher, outbox, opened.ref, Y.mergeUpdates(updates));
+      const result = await engine.receiveUpdate(teacher, outbox, opened.ref, Y.mergeUpdates(updates));
       if (result.kind !== 'stored') throw new Error(`the send was ${result.kind}`);
     },
     open(principal, name) {

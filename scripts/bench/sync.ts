@@ -8,7 +8,7 @@ import { loadRoster } from '../../server/src/db/school-store.ts';
 import { sqliteSyncStore } from '../../server/src/db/sync-store/sqlite.ts';
 import { decideOnce } from '../../server/src/intents/decide-once.ts';
 import { RosterCache } from '../../server/src/intents/roster-cache.ts';
-import { measure } from './measure.ts';
+import { measure, measureAsync } from './measure.ts';
 import { parents, syncSchool, type SyncSchool } from './sync-school.ts';
 
 export interface SyncFigure {
@@ -26,10 +26,10 @@ export async function syncFigures(): Promise<SyncFigure[]> {
   const school = syncSchool();
   const figures = [
     await coldDirectory(school),
-    classMessageStorage(school),
-    wholeSchoolFanOut(school),
+    await classMessageStorage(school),
+    await wholeSchoolFanOut(school),
     intentsPerSecond(school),
-    schoolYear(),
+    await schoolYear(),
   ];
   return figures;
 }
@@ -103,7 +103,7 @@ function storedBytes(school: SyncSchool): number {
 }
 
 /** One message to one class: what it adds to the data folder, per parent it reaches. */
-function classMessageStorage(school: SyncSchool): SyncFigure {
+async function classMessageStorage(school: SyncSchool): Promise<SyncFigure> {
   const roster = loadRoster(school.db, school.school);
   const group = roster.groups.find((each) => each.kind === 'registration');
   if (!group) throw new Error('the school has classes');
@@ -127,7 +127,7 @@ function classMessageStorage(school: SyncSchool): SyncFigure {
     docName({ kind: 'sent', schoolId: school.school.id, owner: null, academicYear: null }),
   );
   const before = storedBytes(school);
-  school.send({
+  await school.send({
     messageId: 'class-1',
     subject: 'Early closing on Friday',
     body: BODY,
@@ -153,7 +153,7 @@ function parentPrincipal(school: SyncSchool, contactId: string): Principal {
 }
 
 /** A message to the whole school, fanned out to every parent's inbox and committed. */
-function wholeSchoolFanOut(school: SyncSchool): SyncFigure {
+async function wholeSchoolFanOut(school: SyncSchool): Promise<SyncFigure> {
   const everyone = parents(school);
   for (const parent of everyone) {
     school.open(
@@ -167,14 +167,16 @@ function wholeSchoolFanOut(school: SyncSchool): SyncFigure {
     );
   }
   let sends = 0;
-  const subject = measure(() => {
-    school.send({
-      messageId: `all-${++sends}`,
-      subject: 'Snow closure',
-      body: BODY,
-      audience: { kind: 'school' },
-    });
-  }, 3);
+  const subject = await measureAsync(
+    () =>
+      school.send({
+        messageId: `all-${++sends}`,
+        subject: 'Snow closure',
+        body: BODY,
+        audience: { kind: 'school' },
+      }),
+    3,
+  );
   const recipients = school.db
     .prepare("SELECT COUNT(*) FROM message_recipients WHERE message_id = 'all-1'")
     .pluck()
@@ -236,7 +238,10 @@ function intentsPerSecond(school: SyncSchool): SyncFigure {
       },
       school.now,
     );
-    return { userId: user.id, actor: { id: String(user.id), name: user.name, roles: user.roles, contactId } };
+    return {
+      userId: user.id,
+      actor: { id: String(user.id), name: user.name, roles: user.roles, contactId, isReadOnly: false },
+    };
   });
   let round = 0;
   const subject = measure(() => {
@@ -284,7 +289,7 @@ function intentsPerSecond(school: SyncSchool): SyncFigure {
 }
 
 /** A class's year of sends, reads and deletes, and what stays stored against what is live. */
-function schoolYear(): SyncFigure {
+async function schoolYear(): Promise<SyncFigure> {
   const school = syncSchool();
   const roster = loadRoster(school.db, school.school);
   const group = roster.groups.find((each) => each.kind === 'registration');
@@ -322,7 +327,10 @@ function schoolYear(): SyncFigure {
       },
       school.now,
     );
-    return { userId: user.id, actor: { id: String(user.id), name: user.name, roles: user.roles, contactId } };
+    return {
+      userId: user.id,
+      actor: { id: String(user.id), name: user.name, roles: user.roles, contactId, isReadOnly: false },
+    };
   });
   const engine = school.engine;
   const outbox = docName({
@@ -334,7 +342,7 @@ function schoolYear(): SyncFigure {
   const outboxRef = engine.open(school.staff, outbox);
   if (!outboxRef.ok) throw new Error('the teacher opens their outbox');
   for (let day = 1; day <= 190; day++) {
-    school.send({
+    await school.send({
       messageId: `day-${day}`,
       subject: `Day ${day}`,
       body: BODY,
@@ -374,7 +382,7 @@ function schoolYear(): SyncFigure {
         type: 'message-delete',
         payload: { messageIds: old },
       });
-      engine.receiveUpdate(school.teacher, outbox, outboxRef.ref, Y.mergeUpdates(updates));
+      await engine.receiveUpdate(school.teacher, outbox, outboxRef.ref, Y.mergeUpdates(updates));
     }
   }
   // Reads went straight to the tables here; the read models catch up when next opened.

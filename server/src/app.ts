@@ -23,7 +23,7 @@ import { healthRoutes } from './routes/health.ts';
 import { misRoutes } from './routes/mis.ts';
 import { schoolRoutes } from './routes/school.ts';
 import { syncRoutes } from './routes/sync.ts';
-import { SyncEngine } from './sync/engine.ts';
+import { SyncEngine, type BatchLimits } from './sync/engine.ts';
 import { sqliteSyncStore } from './db/sync-store/sqlite.ts';
 import type { RosterCache } from './intents/roster-cache.ts';
 import { yearEndRoutes } from './routes/year-end.ts';
@@ -49,6 +49,8 @@ export interface AppOptions {
   readonly metricsToken?: string;
   /** Roster views for deciding intents; one per app unless a caller shares one between apps. */
   readonly rosters?: RosterCache;
+  /** How a backlog of intents is cut into transactions; a default suits a server. */
+  readonly batch?: BatchLimits;
 }
 
 /** The app and the context its routes share: the sync hub is built on the same context. */
@@ -68,6 +70,7 @@ export function createAppWithContext({
   logger = silentLogger,
   metricsToken,
   rosters,
+  batch,
 }: AppOptions): { readonly app: Hono<AppEnv>; readonly context: AppContext; readonly sync: SyncEngine } {
   const context: AppContext = {
     db,
@@ -102,7 +105,7 @@ export function createAppWithContext({
   app.route('/api/school', schoolRoutes(context));
   app.route('/api/mis', misRoutes(context));
   app.route('/api/year-end', yearEndRoutes(context));
-  const sync = new SyncEngine(context, sqliteSyncStore(context.db), rosters);
+  const sync = new SyncEngine(context, sqliteSyncStore(context.db), rosters, batch);
   app.route('/api/sync', syncRoutes(context, sync));
   app.all('/api/*', (c) =>
     c.json({ error: 'not-found', message: `There is no ${c.req.method} ${c.req.path}.` }, 404),

@@ -133,7 +133,13 @@ export function sendDemoMessages(db: Db, school: SchoolRow, now: Date): number {
     };
     const source: IntentSource = {
       userId: teacher.id,
-      actor: { id: String(teacher.id), name: teacher.name, roles: teacher.roles, contactId: null },
+      actor: {
+        id: String(teacher.id),
+        name: teacher.name,
+        roles: teacher.roles,
+        contactId: null,
+        isReadOnly: false,
+      },
     };
     const decided = store.transaction(() =>
       decideOnce(store, school, source, intent, { now: at, rosters, log }),
@@ -165,7 +171,13 @@ function readAsParent(
   };
   const source: IntentSource = {
     userId: parent.id,
-    actor: { id: String(parent.id), name: parent.name, roles: parent.roles, contactId: parent.misId },
+    actor: {
+      id: String(parent.id),
+      name: parent.name,
+      roles: parent.roles,
+      contactId: parent.misId,
+      isReadOnly: false,
+    },
   };
   store.transaction(() =>
     decideOnce(store, school, source, intent, { now: at, rosters, log: () => undefined }),

@@ -107,6 +107,8 @@ function shutdown(): void {
   stopPulls();
   // Open sockets would hold the server open; clients reconnect to the next start and resync.
   syncHub.close();
+  // A backlog being decided stops at its next batch; its device sends the rest to the next start.
+  sync.stop();
   const http = server as Server;
   // Keep-alive connections go as soon as their request is answered, not after their idle timeout.
   const sweep = setInterval(() => {

@@ -5,8 +5,10 @@ import { hashPassword } from '../src/auth/passwords.ts';
 import { createUser, setPassword, type UserRow } from '../src/auth/users.ts';
 import type { SchoolRow } from '../src/db/school-store.ts';
 import { loadDemoOnFirstRun } from '../src/demo-data.ts';
+import { SESSION_COOKIE } from '../src/auth/sessions.ts';
 import type { AppContext } from '../src/http/env.ts';
-import type { SyncEngine } from '../src/sync/engine.ts';
+import { resolveSession, type SignedIn } from '../src/http/session.ts';
+import type { BatchLimits, SyncEngine } from '../src/sync/engine.ts';
 import { PASSWORD, cookieFrom } from './auth-fixture.ts';
 import { listenWithHub } from './listen.ts';
 import { tempDatabase } from './temp-database.ts';
@@ -24,6 +26,8 @@ export interface SyncServer {
   addUser(roles: readonly Role[], contactId?: string | null): Promise<UserRow>;
   /** Signs in over HTTP and returns the cookie header value. */
   signIn(user: UserRow): Promise<string>;
+  /** Signs in over HTTP and returns the session as the hub resolves it from that cookie. */
+  signedIn(user: UserRow): Promise<SignedIn>;
   /** A ws client class that sends this cookie and our Origin, as a browser on our page would. */
   socketClass(cookie: string): new (address: string, protocols?: string | string[]) => WebSocket;
   close(): Promise<void>;
@@ -31,7 +35,10 @@ export interface SyncServer {
 
 let people = 0;
 
-export async function startSyncServer(now = new Date('2027-03-15T09:00:00Z')): Promise<SyncServer> {
+export async function startSyncServer(
+  now = new Date('2027-03-15T09:00:00Z'),
+  options: { readonly batch?: BatchLimits } = {},
+): Promise<SyncServer> {
   const temp = tempDatabase();
   const school = loadDemoOnFirstRun(temp.db, now);
   if (!school) throw new Error('the demo school loads into an empty database');
@@ -44,6 +51,7 @@ export async function startSyncServer(now = new Date('2027-03-15T09:00:00Z')): P
     db: temp.db,
     clock: () => fixture.now,
     log: (line) => lines.push(line),
+    ...options,
   });
   const listening = await listenWithHub(app, context, engine);
   const { port } = listening;
@@ -81,6 +89,15 @@ export async function startSyncServer(now = new Date('2027-03-15T09:00:00Z')): P
       });
       if (response.status !== 200) throw new Error(`sign-in answered ${response.status}`);
       return cookieFrom(response);
+    },
+    async signedIn(user) {
+      const cookie = await fixture.signIn(user);
+      const value = cookie.startsWith(`${SESSION_COOKIE}=`)
+        ? cookie.slice(SESSION_COOKIE.length + 1)
+        : cookie;
+      const resolved = resolveSession(context, value);
+      if (!resolved) throw new Error('the session just made does not resolve');
+      return resolved;
     },
     socketClass(cookie) {
       return class extends WebSocket {

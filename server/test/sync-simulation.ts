@@ -146,7 +146,11 @@ export interface SimulationResult {
 }
 
 /** One seeded run; returns what went wrong, in words, with the seed to replay it. */
-export function runSimulation(base: SimulationBase, seed: number, steps = 40): SimulationResult {
+export async function runSimulation(
+  base: SimulationBase,
+  seed: number,
+  steps = 40,
+): Promise<SimulationResult> {
   const random = new SeededRandom(seed);
   const db: Db = new Database(base.image);
   db.pragma('foreign_keys = ON');
@@ -157,6 +161,8 @@ export function runSimulation(base: SimulationBase, seed: number, steps = 40): S
     clock: () => new Date(now),
     log: () => undefined,
     rosters: base.rosters,
+    // Backlogs cut into batches of one to three intents, by count alone so a seed replays exactly.
+    batch: { budgetMs: Number.POSITIVE_INFINITY, maxIntents: random.int(1, 3) },
   });
   const problems: string[] = [];
   try {
@@ -168,13 +174,13 @@ export function runSimulation(base: SimulationBase, seed: number, steps = 40): S
       const roll = random.next();
       if (roll < 0.15) device.online = !device.online;
       else if (roll < 0.55) made += makeIntent(random, base, device, made) ? 1 : 0;
-      if (device.online) exchange(random, engine, devices, device);
+      if (device.online) await exchange(random, engine, devices, device);
     }
     // The network heals: everyone online, until nothing more moves.
     for (const device of devices) device.online = true;
     for (let round = 0; round < 5; round++) {
       let moved = false;
-      for (const device of devices) moved = heal(engine, device, problems) || moved;
+      for (const device of devices) moved = (await heal(engine, device, problems)) || moved;
       if (!moved) break;
     }
     check(db, engine, devices, problems);
@@ -279,12 +285,12 @@ function makeIntent(random: SeededRandom, base: SimulationBase, device: Device, 
 }
 
 /** One device talks to the server: some of its frames go (maybe twice, maybe out of order), some come. */
-function exchange(
+async function exchange(
   random: SeededRandom,
   engine: SyncEngine,
   devices: readonly Device[],
   device: Device,
-): void {
+): Promise<void> {
   const outbox = [...device.docs.entries()].find(([, each]) => each.ref.kind === 'outbox');
   if (outbox) {
     const [name, { ref, doc }] = outbox;
@@ -295,7 +301,7 @@ function exchange(
     if (random.chance(0.3) && frames[0]) frames = [...frames, frames[0]];
     device.needsResync = false;
     for (const frame of frames) {
-      const result = engine.receiveUpdate(device.signedIn, name, ref, frame);
+      const result = await engine.receiveUpdate(device.signedIn, name, ref, frame);
       if (result.kind === 'refused') {
         // The socket closes; on reconnecting, step 1 and 2 send everything the server lacks.
         device.needsResync = true;
@@ -323,12 +329,12 @@ function broadcast(devices: readonly Device[], written: ReadonlyMap<string, Uint
 }
 
 /** Reconnecting: step 1 and step 2 both ways for every document. Returns whether anything moved. */
-function heal(engine: SyncEngine, device: Device, problems: string[]): boolean {
+async function heal(engine: SyncEngine, device: Device, problems: string[]): Promise<boolean> {
   let moved = false;
   for (const [name, { ref, doc }] of device.docs) {
     if (ref.kind === 'outbox') {
       const mine = Y.encodeStateAsUpdate(doc, engine.documents.stateVector(name));
-      const result = engine.receiveUpdate(device.signedIn, name, ref, mine);
+      const result = await engine.receiveUpdate(device.signedIn, name, ref, mine);
       if (result.kind === 'refused')
         problems.push(`${device.label}: the server refused a full resync of ${name}: ${result.problem}`);
     }

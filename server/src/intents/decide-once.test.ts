@@ -42,7 +42,7 @@ function person(roles: readonly Role[], contactId: string | null = null): Intent
     },
     LOADED,
   );
-  const actor: Actor = { id: String(user.id), name: user.name, roles, contactId };
+  const actor: Actor = { id: String(user.id), name: user.name, roles, contactId, isReadOnly: false };
   return { userId: user.id, actor };
 }
 

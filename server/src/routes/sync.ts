@@ -1,11 +1,9 @@
-import { docsFor, effectiveDay, academicYearOf } from '@schoolping/shared';
 import { Hono } from 'hono';
 import type { AppEnv, AppContext } from '../http/env.ts';
 import { guard } from '../http/guard.ts';
 import { answerMessage } from '../sync/answer.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import { readBatch, readNamed, writeBatch, writeNamed } from '@schoolping/shared';
-import { academicYearAt } from '../sync/read-models.ts';
 import { MAX_FRAME_BYTES } from '../sync/socket-hub.ts';
 import { step1Message } from '@schoolping/shared';
 import { bodyLimit } from 'hono/body-limit';
@@ -21,7 +19,6 @@ const MAX_FRAMES = 200;
  * server's state vector, so the next exchange can carry the sender's own changes.
  */
 export function syncRoutes(context: AppContext, engine: SyncEngine) {
-  const { db, clock } = context;
   return new Hono<AppEnv>()
     .post(
       '/',
@@ -60,7 +57,7 @@ export function syncRoutes(context: AppContext, engine: SyncEngine) {
               opened.reason === 'forbidden' ? 403 : 404,
             );
           }
-          const answer = answerMessage(
+          const answer = await answerMessage(
             engine,
             { principal, session, user },
             named.name,
@@ -73,6 +70,11 @@ export function syncRoutes(context: AppContext, engine: SyncEngine) {
             );
             return c.json({ error: 'refused', message: 'A change sent was refused.' }, 400);
           }
+          if (answer.stopped)
+            return c.json(
+              { error: 'stopping', message: 'The server is restarting; try again shortly.' },
+              503,
+            );
           for (const reply of answer.replies) replies.push(writeNamed(named.name, reply));
           if (!told.has(named.name)) {
             told.add(named.name);
@@ -85,24 +87,6 @@ export function syncRoutes(context: AppContext, engine: SyncEngine) {
     .get('/docs', guard(context, 'GET /api/sync/docs'), (c) => {
       const principal = c.get('principal');
       if (!principal) return c.json({ error: 'sign-in-required', message: 'Please sign in.' }, 401);
-      const years = new Set<number>([academicYearOf(effectiveDay(clock()))]);
-      let hasWallet = false;
-      if (principal.contactId !== null) {
-        const sentAts = db
-          .prepare(
-            `SELECT DISTINCT m.sent_at FROM message_recipients r
-           JOIN messages m ON m.school_id = r.school_id AND m.id = r.message_id
-           WHERE r.school_id = ? AND r.contact_id = ? AND m.deleted IS NULL`,
-          )
-          .pluck()
-          .all(principal.schoolId, principal.contactId) as string[];
-        for (const sentAt of sentAts) years.add(academicYearAt(sentAt));
-        hasWallet =
-          db
-            .prepare('SELECT 1 FROM wallets WHERE school_id = ? AND contact_id = ?')
-            .get(principal.schoolId, principal.contactId) !== undefined;
-      }
-      const inboxYears = [...years].sort((a, b) => b - a);
-      return c.json({ docs: docsFor(principal, { inboxYears, hasWallet }) });
+      return c.json({ docs: engine.listDocs(principal) });
     });
 }

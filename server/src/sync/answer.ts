@@ -11,6 +11,8 @@ export interface Answer {
   readonly written: Written;
   /** Set when the frame broke the rules: the transport closes the connection. */
   readonly refused?: string;
+  /** Set when the server stopped before deciding all of it: the sender is to send it again later. */
+  readonly stopped?: true;
 }
 
 const NOTHING: Written = new Map();
@@ -20,13 +22,13 @@ const NOTHING: Written = new Map();
  * answered with what the sender lacks, an update goes to the engine, awareness is answered with
  * an awareness message that changes nothing (so the stock client does not think the line dead).
  */
-export function answerMessage(
+export async function answerMessage(
   engine: SyncEngine,
   signedIn: SignedIn,
   name: string,
   ref: DocRef,
   bytes: Uint8Array,
-): Answer {
+): Promise<Answer> {
   let message: ReturnType<typeof readMessage>;
   try {
     message = readMessage(bytes);
@@ -45,8 +47,9 @@ export function answerMessage(
       }
     }
     case 'update': {
-      const result = engine.receiveUpdate(signedIn, name, ref, message.update);
+      const result = await engine.receiveUpdate(signedIn, name, ref, message.update);
       if (result.kind === 'refused') return { replies: [], written: NOTHING, refused: result.problem };
+      if (result.kind === 'stopped') return { replies: [], written: NOTHING, stopped: true };
       return { replies: [], written: result.kind === 'stored' ? result.written : NOTHING };
     }
     case 'awareness':

@@ -106,9 +106,12 @@ export class Documents {
     ydoc.destroy();
   }
 
-  load(doc: string): Y.Doc {
+  /** The stored document, with `pending` (updates not yet stored) applied after what is. */
+  load(doc: string, pending: readonly Uint8Array[] = []): Y.Doc {
     const ydoc = new Y.Doc({ gc: true });
     for (const update of this.#store.updates(doc)) Y.applyUpdate(ydoc, update);
+    // Before the id is set: a remote update that moves a doc's own client on makes Yjs pick a new id.
+    for (const update of pending) Y.applyUpdate(ydoc, update);
     // Only now: Yjs takes stored changes in its own name for another client's and picks a new id.
     ydoc.clientID = SERVER_CLIENT_ID;
     return ydoc;
@@ -141,12 +144,12 @@ export class WriteSession {
   change(doc: string, edit: (ydoc: Y.Doc) => void): void {
     let open = this.#open.get(doc);
     if (!open) {
-      const ydoc = this.#documents.load(doc);
-      const updates: Uint8Array[] = [];
-      ydoc.on('update', (update: Uint8Array) => updates.push(update));
       // Entries already added to it in this unit of work come first, and are stored with the rest.
-      for (const update of this.#added.get(doc)?.updates ?? []) Y.applyUpdate(ydoc, update);
+      const added = this.#added.get(doc)?.updates ?? [];
       this.#added.delete(doc);
+      const ydoc = this.#documents.load(doc, added);
+      const updates: Uint8Array[] = added.length > 0 ? [Y.mergeUpdates(added)] : [];
+      ydoc.on('update', (update: Uint8Array) => updates.push(update));
       open = { ydoc, updates };
       this.#open.set(doc, open);
     }

@@ -1,22 +1,28 @@
 import * as Y from 'yjs';
 import {
+  academicYearOf,
+  docsFor,
+  effectiveDay,
   isEmptyUpdate,
   canReadDoc,
   canWriteDoc,
   parseDocName,
+  type DocListing,
   type DocRef,
+  type Intent,
   type Principal,
   type Verdict,
 } from '@schoolping/shared';
 import type { AppContext } from '../http/env.ts';
 import type { SignedIn } from '../http/session.ts';
+import type { SchoolRow } from '../db/school-store.ts';
 import type { SyncStore } from '../db/sync-store/store.ts';
-import { decideOnce } from '../intents/decide-once.ts';
+import { decideOnce, type IntentSource } from '../intents/decide-once.ts';
 import { RosterCache, rosterKey } from '../intents/roster-cache.ts';
 import { Documents, type Written } from './documents.ts';
 import { checkOutboxUpdate } from './outbox-check.ts';
 import { projectEffects, writeVerdicts } from './projections.ts';
-import { buildReadModel } from './read-models.ts';
+import { academicYearAt, buildReadModel } from './read-models.ts';
 
 export type OpenResult =
   | { readonly ok: true; readonly ref: DocRef; readonly written: Written }
@@ -28,7 +34,19 @@ export type UpdateResult =
   /** A read model: clients do not write to it. Dropped, and logged when it held anything. */
   | { readonly kind: 'dropped' }
   /** Broke the outbox rules: dropped, logged, and the connection is to be closed. */
-  | { readonly kind: 'refused'; readonly problem: string };
+  | { readonly kind: 'refused'; readonly problem: string }
+  /** The server is stopping: what was decided is committed, the rest waits for the device's resend. */
+  | { readonly kind: 'stopped' };
+
+/** How a backlog of intents is cut into transactions. */
+export interface BatchLimits {
+  /** A batch ends after the intent that takes it past this long. */
+  readonly budgetMs: number;
+  readonly maxIntents: number;
+}
+
+/** Short enough that a request arriving meanwhile is answered without a noticeable wait. */
+const DEFAULT_BATCH: BatchLimits = { budgetMs: 20, maxIntents: 500 };
 
 /**
  * What the sync transports share: opening documents (building read models from the tables the
@@ -40,6 +58,8 @@ export class SyncEngine {
   readonly #context: AppContext;
   readonly #store: SyncStore;
   readonly #rosters: RosterCache;
+  readonly #batch: BatchLimits;
+  #stopped = false;
 
   readonly #listeners = new Set<(written: Written) => void>();
 
@@ -57,11 +77,30 @@ export class SyncEngine {
     return written;
   }
 
-  constructor(context: AppContext, store: SyncStore, rosters = new RosterCache()) {
+  constructor(
+    context: AppContext,
+    store: SyncStore,
+    rosters = new RosterCache(),
+    batch: BatchLimits = DEFAULT_BATCH,
+  ) {
     this.#context = context;
     this.#store = store;
     this.#rosters = rosters;
+    this.#batch = batch;
     this.documents = new Documents(store);
+  }
+
+  /** The documents a person may open: this year's and every year their inbox holds messages from. */
+  listDocs(principal: Principal): DocListing[] {
+    const years = new Set<number>([academicYearOf(effectiveDay(this.#context.clock()))]);
+    let hasWallet = false;
+    if (principal.contactId !== null) {
+      for (const sentAt of this.#store.inboxSentAts(principal.schoolId, principal.contactId))
+        years.add(academicYearAt(sentAt));
+      hasWallet = this.#store.hasWallet(principal.schoolId, principal.contactId);
+    }
+    const inboxYears = [...years].sort((a, b) => b - a);
+    return docsFor(principal, { inboxYears, hasWallet });
   }
 
   open(principal: Principal, name: string): OpenResult {
@@ -100,29 +139,76 @@ export class SyncEngine {
     return this.#announce(written);
   }
 
-  /** An update from a person to a document: only an outbox's owner may write, and only new intents. */
-  receiveUpdate(signedIn: SignedIn, name: string, ref: DocRef, update: Uint8Array): UpdateResult {
+  /**
+   * An update from a person to a document: only an outbox's owner may write, and only new intents.
+   * Its intents are decided in order, in batches of one transaction each (a batch ends once it has
+   * taken `budgetMs`, or holds `maxIntents`), with the event loop free between batches: a device
+   * back from weeks offline does not hold up everyone else's requests. Each batch's verdicts and
+   * projections are committed and announced together. The update itself is stored with the last
+   * batch; should the process stop before then, the device sends it again, and the intents
+   * already decided get their stored verdicts back.
+   */
+  async receiveUpdate(
+    signedIn: SignedIn,
+    name: string,
+    ref: DocRef,
+    update: Uint8Array,
+  ): Promise<UpdateResult> {
     const { principal, user } = signedIn;
     if (!canWriteDoc(principal, ref)) {
       if (!isEmptyUpdate(update))
         this.#context.log(`sync: dropped an update to ${name} from user ${user.id}`);
       return { kind: 'dropped' };
     }
-    const { clock, log } = this.#context;
+    const { log } = this.#context;
     const school = this.#store.school(ref.schoolId);
     if (!school) return { kind: 'refused', problem: 'a school that does not exist' };
+    const stored = this.documents.load(name);
+    const check = checkOutboxUpdate(update, stored, String(user.id));
+    stored.destroy();
+    if (!check.ok) {
+      log(`sync: refused an update to ${name} from user ${user.id}: ${check.problem}`);
+      return { kind: 'refused', problem: check.problem };
+    }
+    if (check.intents.length === 0) return { kind: 'stored', written: new Map() };
+    const source = {
+      userId: user.id,
+      actor: {
+        id: String(user.id),
+        name: user.name,
+        roles: principal.roles,
+        contactId: principal.contactId,
+        isReadOnly: principal.isReadOnly,
+      },
+    };
+    const written = new Map<string, Uint8Array>();
+    let next = 0;
+    for (;;) {
+      if (this.#stopped) return { kind: 'stopped' };
+      const batch = this.#decideBatch(school, name, source, check, next);
+      next = batch.next;
+      for (const [doc, change] of batch.written) {
+        const earlier = written.get(doc);
+        written.set(doc, earlier ? mergeTwo(earlier, change) : change);
+      }
+      if (next >= check.intents.length) return { kind: 'stored', written };
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Decides intents from `from` on in one transaction until the batch is full; announces them. */
+  #decideBatch(
+    school: SchoolRow,
+    name: string,
+    source: IntentSource,
+    check: { readonly intents: readonly Intent[]; readonly update: Uint8Array },
+    from: number,
+  ): { readonly written: Written; readonly next: number } {
+    const { clock, log } = this.#context;
+    const started = performance.now();
     // Set inside the transaction below, read after it commits.
     const deleted = { any: false };
-    const result = this.documents.store.transaction((): UpdateResult => {
-      const stored = this.documents.load(name);
-      const check = checkOutboxUpdate(update, stored, String(user.id));
-      stored.destroy();
-      if (!check.ok) {
-        log(`sync: refused an update to ${name} from user ${user.id}: ${check.problem}`);
-        return { kind: 'refused', problem: check.problem };
-      }
-      if (check.intents.length === 0) return { kind: 'stored', written: new Map() };
-      this.documents.store.append(name, check.update);
+    const result = this.documents.store.transaction(() => {
       const now = clock();
       const roster = this.#rosters.viewFor(this.#store, school, now);
       const session = this.documents.begin();
@@ -133,33 +219,40 @@ export class SyncEngine {
         documents: this.documents,
         session,
       };
-      const actor = {
-        id: String(user.id),
-        name: user.name,
-        roles: principal.roles,
-        contactId: principal.contactId,
-      };
       const verdicts: Verdict[] = [];
-      for (const intent of check.intents) {
-        const decided = decideOnce(this.#store, school, { userId: user.id, actor }, intent, {
-          now,
-          rosters: this.#rosters,
-          log,
-        });
+      let next = from;
+      while (next < check.intents.length) {
+        const intent = check.intents[next];
+        if (!intent) break;
+        const decided = decideOnce(this.#store, school, source, intent, { now, rosters: this.#rosters, log });
         if (!decided.isReplay) projectEffects(projection, decided.effects);
         deleted.any ||= decided.effects.some((effect) => effect.kind === 'messages-deleted');
         verdicts.push(decided.verdict);
+        next++;
+        const full = next - from >= this.#batch.maxIntents;
+        if (full || performance.now() - started >= this.#batch.budgetMs) break;
       }
       writeVerdicts(projection, name, verdicts);
       const written = new Map(session.store());
-      // The person's own devices get their intents too; every other subscriber gets the verdicts.
-      const verdictUpdate = written.get(name);
-      written.set(name, verdictUpdate ? mergeTwo(check.update, verdictUpdate) : check.update);
-      return { kind: 'stored', written };
+      if (next >= check.intents.length) {
+        this.documents.store.append(name, check.update);
+        // The person's own devices get their intents too; every other subscriber the verdicts.
+        const verdictUpdate = written.get(name);
+        written.set(name, verdictUpdate ? mergeTwo(check.update, verdictUpdate) : check.update);
+      }
+      return { written, next };
     });
     if (deleted.any) this.#store.dropErasedPages();
-    if (result.kind === 'stored') this.#announce(result.written);
+    this.#announce(result.written);
     return result;
+  }
+
+  /**
+   * Stops deciding: a backlog being decided stops at its next batch (its device sends it again to
+   * the next start), so the database can close. Nothing committed is undone.
+   */
+  stop(): void {
+    this.#stopped = true;
   }
 }
 

@@ -1,11 +1,9 @@
 import { docName, SeededRandom, type Intent } from '@schoolping/shared';
 import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { userById } from '../auth/users.ts';
 import { SyncClients, synced } from '../../test/sync-clients.ts';
 import { startSyncServer, type SyncServer } from '../../test/sync-server.ts';
 import { updateMessage } from '@schoolping/shared';
-import type { SignedIn } from '../http/session.ts';
 
 /*
  * Bytes an attacker chooses, after sign-in (before it nothing is read: the upgrade is refused).
@@ -70,19 +68,7 @@ describe('hostile frames', () => {
   it(`decide nothing and keep the process up: crafted inputs and ${MUTATIONS} mutations (SYNC_SEED=${SEED})`, async () => {
     const { db } = server.context;
     const owner = await server.addUser(['staff']);
-    const cookie = await server.signIn(owner);
-    const user = userById(db, owner.id) ?? expect.fail('the user');
-    const signedIn: SignedIn = {
-      principal: {
-        userId: user.id,
-        schoolId: user.schoolId,
-        roles: user.roles,
-        contactId: null,
-        isReadOnly: false,
-      },
-      session: db.prepare('SELECT * FROM sessions LIMIT 1').get() as SignedIn['session'],
-      user,
-    };
+    const signedIn = await server.signedIn(owner);
     const outbox = docName({
       kind: 'outbox',
       schoolId: server.school.id,
@@ -108,7 +94,7 @@ describe('hostile frames', () => {
     };
     device.getMap('intents').set(read.id, read);
     const valid = Y.mergeUpdates(updates);
-    expect(server.engine.receiveUpdate(signedIn, outbox, outboxRef.ref, valid).kind).toBe('stored');
+    expect((await server.engine.receiveUpdate(signedIn, outbox, outboxRef.ref, valid)).kind).toBe('stored');
     const decided = (): number => db.prepare('SELECT COUNT(*) FROM intents').pluck().get() as number;
     expect(decided()).toBe(1);
 
@@ -123,7 +109,7 @@ describe('hostile frames', () => {
         [sent, sentRef.ref],
       ] as const) {
         try {
-          server.engine.receiveUpdate(signedIn, name, ref, bytes);
+          await server.engine.receiveUpdate(signedIn, name, ref, bytes);
         } catch (error) {
           expect.fail(`try ${index} (SYNC_SEED=${SEED}) threw from the engine: ${String(error)}`);
         }
@@ -141,7 +127,7 @@ describe('hostile frames', () => {
     expect(growth, `heap growth in MB, SYNC_SEED=${SEED}`).toBeLessThan(50);
 
     // The server still answers a polite client.
-    const polite = clients.connect(cookie, sent);
+    const polite = clients.connect(await server.signIn(owner), sent);
     await synced(polite.provider);
   }, 120_000);
 

@@ -11,11 +11,11 @@ const first = Number(process.env.SIM_FIRST_SEED ?? Math.floor(Math.random() * 1_
 const seeds =
   only !== undefined ? [Number(only)] : Array.from({ length: count }, (_, index) => first + index);
 
-it(`converges with every rule kept, over ${seeds.length} seeded runs (SIM_SEED=<seed> replays one)`, () => {
+it(`converges with every rule kept, over ${seeds.length} seeded runs (SIM_SEED=<seed> replays one)`, async () => {
   const base = simulationBase();
   let decided = 0;
   for (const seed of seeds) {
-    const result = runSimulation(base, seed);
+    const result = await runSimulation(base, seed);
     decided += result.decided;
     expect(result.problems, `SIM_SEED=${seed} failed:\n${result.problems.join('\n')}`).toEqual([]);
   }

@@ -7,7 +7,7 @@ import type { AppContext } from '../http/env.ts';
 import { resolveSession, type SignedIn } from '../http/session.ts';
 import type { Written } from './documents.ts';
 import type { SyncEngine } from './engine.ts';
-import { answerMessage, type Answer } from './answer.ts';
+import { answerMessage } from './answer.ts';
 import { readNamed, writeNamed } from '@schoolping/shared';
 import { step1Message, updateMessage, type Bytes } from '@schoolping/shared';
 import type { DocRef } from '@schoolping/shared';
@@ -17,6 +17,8 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 /** Frames a connection may send in a burst, and how many more it earns each second. */
 const BURST = 200;
 const PER_SECOND = 50;
+/** Frames read but not yet answered (behind a backlog being decided) before a connection is closed. */
+const MAX_WAITING = 64;
 /** How often every open socket's session is checked again (besides at each frame) and open read models are brought up to date. */
 const SESSION_SWEEP_MS = 15_000;
 
@@ -24,6 +26,8 @@ const SESSION_SWEEP_MS = 15_000;
 export const CLOSE_SESSION_ENDED = 4401;
 export const CLOSE_REFUSED = 4400;
 export const CLOSE_TOO_FAST = 4429;
+/** The standard "service restart": the client tries again, and resends what was not decided. */
+const CLOSE_RESTARTING = 1012;
 
 interface Connection {
   readonly socket: WebSocket;
@@ -35,6 +39,10 @@ interface Connection {
   readonly docs: Map<string, DocRef>;
   tokens: number;
   refilledAt: number;
+  /** Frames are answered one after another, in the order they came. */
+  queue: Promise<void>;
+  /** Frames read but not yet answered. */
+  waiting: number;
 }
 
 /**
@@ -118,9 +126,11 @@ export class SocketHub {
       docs: new Map(),
       tokens: BURST,
       refilledAt: Date.now(),
+      queue: Promise.resolve(),
+      waiting: 0,
     };
     socket.on('message', (data, isBinary) => {
-      this.#receive(connection, data, isBinary);
+      this.#enqueue(connection, data, isBinary);
     });
     socket.on('close', () => {
       for (const name of connection.docs.keys()) this.#unsubscribe(connection, name);
@@ -149,15 +159,33 @@ export class SocketHub {
     if (subscribers?.size === 0) this.#subscribers.delete(name);
   }
 
-  #receive(connection: Connection, data: RawData, isBinary: boolean): void {
-    const { socket } = connection;
-    // Frames already read when the hub closed are not answered: the database may be closing too.
+  /**
+   * Counts a frame against the connection's rate as it arrives, and answers it after the ones
+   * before it: a backlog being decided in batches keeps the frames behind it waiting, in order.
+   */
+  #enqueue(connection: Connection, data: RawData, isBinary: boolean): void {
     if (this.#isClosed) return;
-    if (!this.#withinRate(connection)) {
+    if (!this.#withinRate(connection) || connection.waiting >= MAX_WAITING) {
       this.#context.log(`sync: closed a socket of user ${connection.userId} sending too fast`);
-      socket.close(CLOSE_TOO_FAST, 'too many messages');
+      connection.socket.close(CLOSE_TOO_FAST, 'too many messages');
       return;
     }
+    connection.waiting++;
+    connection.queue = connection.queue
+      .then(() => this.#receive(connection, data, isBinary))
+      .catch((error: unknown) => {
+        this.#context.log(`sync: failed on a frame of user ${connection.userId}: ${String(error)}`);
+        connection.socket.close(1011, 'server error');
+      })
+      .finally(() => {
+        connection.waiting--;
+      });
+  }
+
+  async #receive(connection: Connection, data: RawData, isBinary: boolean): Promise<void> {
+    const { socket } = connection;
+    // Frames already read when the hub closed, or after the socket was refused, are not answered.
+    if (this.#isClosed || socket.readyState !== socket.OPEN) return;
     const signedIn = this.#signedIn(connection.cookie);
     if (!signedIn || signedIn.user.id !== connection.userId) {
       socket.close(CLOSE_SESSION_ENDED, 'session ended');
@@ -194,16 +222,13 @@ export class SocketHub {
       ref = opened.ref;
       this.#follow(connection, name, ref);
     }
-    let answer: Answer;
-    try {
-      answer = answerMessage(this.#engine, signedIn, name, ref, message);
-    } catch (error) {
-      this.#context.log(`sync: failed on a frame for ${name}: ${String(error)}`);
-      socket.close(1011, 'server error');
-      return;
-    }
+    const answer = await answerMessage(this.#engine, signedIn, name, ref, message);
     if (answer.refused !== undefined) {
       this.#refuse(connection, answer.refused);
+      return;
+    }
+    if (answer.stopped) {
+      socket.close(CLOSE_RESTARTING, 'server restarting');
       return;
     }
     for (const reply of answer.replies) sendTo(connection, name, reply);

@@ -99,15 +99,34 @@ const AUDIENCES: readonly Audience[] = [
   { kind: 'school' },
 ];
 
-const PATEL: Actor = { id: 'u-patel', name: 'A. Patel', roles: ['payments-admin'], contactId: null };
-const JONES: Actor = { id: 'u-jones', name: 'B. Jones', roles: ['payments-admin'], contactId: null };
-const SMITH: Actor = { id: 'u-smith', name: 'C. Smith', roles: ['staff'], contactId: null };
+const PATEL: Actor = {
+  id: 'u-patel',
+  name: 'A. Patel',
+  roles: ['payments-admin'],
+  contactId: null,
+  isReadOnly: false,
+};
+const JONES: Actor = {
+  id: 'u-jones',
+  name: 'B. Jones',
+  roles: ['payments-admin'],
+  contactId: null,
+  isReadOnly: false,
+};
+const SMITH: Actor = {
+  id: 'u-smith',
+  name: 'C. Smith',
+  roles: ['staff'],
+  contactId: null,
+  isReadOnly: false,
+};
 function parent(person: MisContact): Actor {
   return {
     id: `parent-${person.id}`,
     name: `${person.forename} ${person.surname}`,
     roles: ['parent'],
     contactId: person.id,
+    isReadOnly: false,
   };
 }
 const classmateParent = must(
@@ -130,7 +149,13 @@ const PARENTS: readonly Actor[] = [
     ),
   ),
 ];
-const KHAN: Actor = { id: 'u-khan', name: 'D. Khan', roles: ['school-admin'], contactId: null };
+const KHAN: Actor = {
+  id: 'u-khan',
+  name: 'D. Khan',
+  roles: ['school-admin'],
+  contactId: null,
+  isReadOnly: false,
+};
 const ACTORS: readonly Actor[] = [PATEL, JONES, SMITH, KHAN, ...PARENTS];
 /** Who would normally ask for each kind of intent; the others are tried now and then. */
 const USUAL_ACTORS: Readonly<Record<Intent['type'], readonly Actor[]>> = {
@@ -211,11 +236,14 @@ const arbStep: fc.Arbitrary<Step> = fc
     usual: fc.nat({ max: 9 }).map((roll) => roll < 8),
     pick: fc.nat({ max: 99 }),
     foreignAuthor: fc.nat({ max: 19 }).map((roll) => roll === 0),
+    readOnly: fc.nat({ max: 9 }).map((roll) => roll === 0),
     minutes: fc.oneof(fc.integer({ min: 1, max: 90 }), fc.integer({ min: 60, max: 24 * 60 })),
   })
-  .map(({ draft, usual, pick, foreignAuthor, minutes }): Step => {
+  .map(({ draft, usual, pick, foreignAuthor, readOnly, minutes }): Step => {
     const candidates = usual ? USUAL_ACTORS[draft.type] : ACTORS;
-    return { draft, actor: must(candidates[pick % candidates.length], 'actor'), foreignAuthor, minutes };
+    // Now and then the account is one that may only read (a parent whose children have left).
+    const actor = { ...must(candidates[pick % candidates.length], 'actor'), isReadOnly: readOnly };
+    return { draft, actor, foreignAuthor, minutes };
   });
 
 const START = Date.parse('2026-07-23T06:00:00Z');
@@ -387,6 +415,20 @@ describe('apply: properties over sequences of intents', () => {
             expect(before.book.wallets[walletId]?.status).toBe('closed');
             expect(after.book.wallets[walletId]?.status).toBe('settled');
           }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('(d) a read-only account changes nothing, whatever it sends', () => {
+    fc.assert(
+      fc.property(fc.array(arbStep, { minLength: 1, maxLength: 25 }), (steps) => {
+        for (const { ctx, verdict, before, after } of run(steps)) {
+          if (!ctx.actor.isReadOnly) continue;
+          expect(verdict.status).toBe('rejected');
+          if (verdict.status === 'rejected') expect(['not-permitted', 'read-only']).toContain(verdict.reason);
+          expectNothingChanged(after, before);
         }
       }),
       { numRuns: 150 },

@@ -63,6 +63,13 @@ export function decide(intent: Intent, ctx: DecideContext, reads: DecisionReads)
     if (!isOwnIntent || !INTENT_ROLES[intent.type].some((role) => ctx.actor.roles.includes(role))) {
       throw new Rejection('not-permitted', NOT_PERMITTED[intent.type], { actor: ctx.actor.id });
     }
+    if (ctx.actor.isReadOnly) {
+      throw new Rejection(
+        'read-only',
+        'This account can still read messages but can no longer change anything, so this was not done.',
+        { actor: ctx.actor.id },
+      );
+    }
     const stamp: Stamp = { intentId: intent.id, actorId: ctx.actor.id, actorName: ctx.actor.name, at };
     const effects = effectsOf(intent, ctx, reads, stamp);
     return { verdict: { intentId: intent.id, status: 'accepted', seq: ctx.seq, at }, effects };

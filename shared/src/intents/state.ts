@@ -10,6 +10,8 @@ export interface Actor {
   readonly roles: readonly Role[];
   /** The MIS contact a parent account stands for. */
   readonly contactId: string | null;
+  /** A parent whose children have all left reads for a while but changes nothing. */
+  readonly isReadOnly: boolean;
 }
 
 /** What deciding about a message needs to know of it: never its body. */

@@ -5,6 +5,7 @@
 
 export const REJECT_REASONS = [
   'not-permitted',
+  'read-only',
   'unknown-wallet',
   'unknown-contact',
   'child-staying',

@@ -35,6 +35,14 @@ export function sqliteReadModelSource(db: Db): ReadModelSource {
      FROM messages m LEFT JOIN message_recipients r ON r.school_id = m.school_id AND r.message_id = m.id
      WHERE m.school_id = ? AND m.deleted IS NULL GROUP BY m.id ORDER BY m.sent_at`,
   );
+  const inboxSentAts = db
+    .prepare(
+      `SELECT DISTINCT m.sent_at FROM message_recipients r
+       JOIN messages m ON m.school_id = r.school_id AND m.id = r.message_id
+       WHERE r.school_id = ? AND r.contact_id = ? AND m.deleted IS NULL`,
+    )
+    .pluck();
+  const hasWallet = db.prepare('SELECT 1 FROM wallets WHERE school_id = ? AND contact_id = ?');
   const everyWallet = db.prepare(`${WALLET_SELECT} ORDER BY w.id`);
   const oneWallet = db.prepare(`${WALLET_SELECT} AND w.id = ?`);
   return {
@@ -52,6 +60,8 @@ export function sqliteReadModelSource(db: Db): ReadModelSource {
     recipientsOf: (schoolId, messageId) => recipientsOf.all(schoolId, messageId) as string[],
     inboxRows: (schoolId, contactId) => inboxRows.all(schoolId, contactId) as InboxRow[],
     sentRows: (schoolId) => sentRows.all(schoolId) as SentRow[],
+    inboxSentAts: (schoolId, contactId) => inboxSentAts.all(schoolId, contactId) as string[],
+    hasWallet: (schoolId, contactId) => hasWallet.get(schoolId, contactId) !== undefined,
     walletRows: (schoolId, walletId) =>
       (walletId === undefined
         ? everyWallet.all(schoolId)

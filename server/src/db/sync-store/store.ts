@@ -98,6 +98,9 @@ export interface ReadModelSource {
   inboxRows(schoolId: number, contactId: string): InboxRow[];
   /** The school's messages not deleted, oldest first, with their counts. */
   sentRows(schoolId: number): SentRow[];
+  /** When each message a parent still has was sent: which years of inbox they have. */
+  inboxSentAts(schoolId: number, contactId: string): string[];
+  hasWallet(schoolId: number, contactId: string): boolean;
   /** Every wallet of the school, or the one asked for, with its balance. */
   walletRows(schoolId: number, walletId?: string): WalletWithBalance[];
 }
