@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { killAndWait } from '../../test/processes.ts';
 import { afterAll, expect, it } from 'vitest';
 import { SyncClient, type SocketLike } from '../../../web/src/lib/sync/sync-client.ts';
+import { memoryDocStorage } from '../../test/memory-doc-storage.ts';
 import { until } from '../../test/sync-clients.ts';
 
 /*
@@ -95,20 +96,9 @@ it(`loses nothing acknowledged across ${KILLS} SIGKILLs during ${INTENTS} intent
   const authorId = String(setup.prepare('SELECT id FROM users WHERE email = ?').pluck().get(teacher.email));
   setup.close();
 
-  const stored = new Map<string, Uint8Array[]>();
   const client = new SyncClient({
     listings: [outbox],
-    storage: {
-      load: (doc) => Promise.resolve(stored.get(doc) ?? []),
-      append: (doc, update) => {
-        stored.set(doc, [...(stored.get(doc) ?? []), update]);
-        return Promise.resolve();
-      },
-      replace: (doc, state) => {
-        stored.set(doc, [state]);
-        return Promise.resolve();
-      },
-    },
+    storage: memoryDocStorage(),
     openSocket: () =>
       new WebSocket(`ws://127.0.0.1:${port}/sync`, { headers: { cookie, origin } }) as unknown as SocketLike,
     exchange: () => Promise.reject(new Error('sockets only here')),

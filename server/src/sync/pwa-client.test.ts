@@ -1,6 +1,7 @@
 import { docName, type DocListing, type Intent } from '@schoolping/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
+import { memoryDocStorage } from '../../test/memory-doc-storage.ts';
 import { until } from '../../test/sync-clients.ts';
 import { startSyncServer, type SyncServer } from '../../test/sync-server.ts';
 import {
@@ -25,22 +26,6 @@ afterEach(async () => {
   for (const client of running.splice(0)) client.stop();
   await server.close();
 });
-
-function memoryStorage(): DocStorage & { readonly docs: Map<string, Uint8Array[]> } {
-  const docs = new Map<string, Uint8Array[]>();
-  return {
-    docs,
-    load: (doc) => Promise.resolve([...(docs.get(doc) ?? [])]),
-    append: (doc, update) => {
-      docs.set(doc, [...(docs.get(doc) ?? []), update]);
-      return Promise.resolve();
-    },
-    replace: (doc, state) => {
-      docs.set(doc, [state]);
-      return Promise.resolve();
-    },
-  };
-}
 
 interface Harness {
   readonly client: SyncClient;
@@ -120,7 +105,7 @@ const decided = (id: string): boolean =>
 describe('the PWA sync client', () => {
   it('keeps a change made offline as pending, and sends it when the network returns', async () => {
     const { cookie, send, outbox } = await teacherAndClass();
-    const storage = memoryStorage();
+    const storage = memoryDocStorage();
     const { client, network } = startClient(cookie, await listings(cookie), storage);
     network.isUp = false;
     await client.start();
@@ -139,7 +124,7 @@ describe('the PWA sync client', () => {
 
   it('goes by plain HTTP when WebSockets never get through', async () => {
     const { cookie, send } = await teacherAndClass();
-    const { client, network } = startClient(cookie, await listings(cookie), memoryStorage());
+    const { client, network } = startClient(cookie, await listings(cookie), memoryDocStorage());
     network.socketsBroken = true;
     await client.start();
     client.submit(send('http-1'));
@@ -150,7 +135,7 @@ describe('the PWA sync client', () => {
 
   it('opens what it kept on the device with the network off, and lists a refusal in words', async () => {
     const { cookie, send, outbox } = await teacherAndClass();
-    const storage = memoryStorage();
+    const storage = memoryDocStorage();
     const docs = await listings(cookie);
     const first = startClient(cookie, docs, storage);
     await first.client.start();
@@ -168,5 +153,15 @@ describe('the PWA sync client', () => {
     await second.client.start();
     expect(second.client.doc(outbox)?.getMap('verdicts').get('bad-1')).toMatchObject({ status: 'rejected' });
     expect(second.client.status.rejected).toHaveLength(1);
+
+    // Read and put away: gone from the list, on this device, for good.
+    await second.client.dismiss(['bad-1']);
+    expect(second.client.status.rejected).toEqual([]);
+    second.client.stop();
+    const third = startClient(cookie, docs, storage);
+    third.network.isUp = false;
+    await third.client.start();
+    expect(third.client.status.rejected).toEqual([]);
+    expect(third.client.doc(outbox)?.getMap('verdicts').get('bad-1')).toMatchObject({ status: 'rejected' });
   });
 });

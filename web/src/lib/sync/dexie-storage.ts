@@ -1,5 +1,7 @@
 import { localDb } from '$lib/local-db';
-import type { DocStorage } from './sync-client';
+import type { DocStorage } from './device-storage';
+
+const DISMISSED_KEY = 'sync:dismissed';
 
 /** Synced documents kept in IndexedDB, in the app's one database, so a sign-out wipes them too. */
 export function dexieDocStorage(): DocStorage {
@@ -16,6 +18,17 @@ export function dexieDocStorage(): DocStorage {
       await db.transaction('rw', db.docUpdates, async () => {
         await db.docUpdates.where('doc').equals(doc).delete();
         await db.docUpdates.add({ doc, data: state });
+      });
+    },
+    async dismissed() {
+      const row = await localDb().snapshots.get(DISMISSED_KEY);
+      return Array.isArray(row?.value) ? row.value.filter((id): id is string => typeof id === 'string') : [];
+    },
+    async setDismissed(intentIds) {
+      await localDb().snapshots.put({
+        key: DISMISSED_KEY,
+        value: [...intentIds],
+        savedAt: new Date().toISOString(),
       });
     },
   };

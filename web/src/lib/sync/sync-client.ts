@@ -13,15 +13,11 @@ import {
   type Verdict,
 } from '@schoolping/shared';
 import * as Y from 'yjs';
+import { StoredDoc, storageProblemWords, type DocStorage } from './device-storage';
+import { outboxStatus } from './outbox-status';
 import { STARTING_STATUS, type SyncStatus } from './sync-status';
 
-/** Where documents are kept on the device (IndexedDB in the PWA, memory in tests). */
-export interface DocStorage {
-  load(doc: string): Promise<Uint8Array[]>;
-  append(doc: string, update: Uint8Array): Promise<void>;
-  /** Replaces a document's stored updates with one: compaction. */
-  replace(doc: string, state: Uint8Array): Promise<void>;
-}
+export type { DocStorage } from './device-storage';
 
 /** The little of a WebSocket the client uses, so tests can hand it any implementation. */
 export interface SocketLike {
@@ -49,8 +45,6 @@ export interface SyncClientOptions {
 }
 
 const SOCKET_OPEN = 1;
-/** Stored updates per document before they are compacted into one. */
-const COMPACT_AFTER = 100;
 /** Backoff: up to this, with full jitter, so a restarted server is not met by every client at once. */
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
@@ -71,7 +65,7 @@ interface LocalDoc {
   readonly doc: Y.Doc;
   /** The server's state vector, from its last step 1: what to send it over HTTP. */
   serverVector: Uint8Array | null;
-  stored: number;
+  readonly stored: StoredDoc;
 }
 
 /**
@@ -101,6 +95,8 @@ export class SyncClient {
   /** Local changes waiting for the next frame, by document. */
   readonly #unsent = new Map<string, Uint8Array[]>();
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Rejected changes the person has put away. */
+  #dismissed = new Set<string>();
 
   constructor(options: SyncClientOptions) {
     this.#options = options;
@@ -112,10 +108,14 @@ export class SyncClient {
   async start(): Promise<void> {
     for (const listing of this.#options.listings) {
       const doc = new Y.Doc();
-      const local: LocalDoc = { listing, doc, serverVector: null, stored: 0 };
+      const local: LocalDoc = {
+        listing,
+        doc,
+        serverVector: null,
+        stored: new StoredDoc(this.#options.storage, listing.name),
+      };
       try {
-        const updates = await this.#options.storage.load(listing.name);
-        local.stored = updates.length;
+        const updates = await local.stored.load();
         Y.transact(
           doc,
           () => {
@@ -130,6 +130,11 @@ export class SyncClient {
         this.#onUpdate(local, update, origin);
       });
       this.#docs.set(listing.name, local);
+    }
+    try {
+      this.#dismissed = new Set(await this.#options.storage.dismissed());
+    } catch (error) {
+      this.#storageFailed(error);
     }
     this.#refreshStatus();
     this.#connect();
@@ -155,6 +160,17 @@ export class SyncClient {
     outbox.doc.getMap('intents').set(intent.id, intent);
   }
 
+  /** Puts rejected changes away once the person has read them; kept on this device. */
+  async dismiss(intentIds: readonly string[]): Promise<void> {
+    for (const id of intentIds) this.#dismissed.add(id);
+    this.#refreshStatus();
+    try {
+      await this.#options.storage.setDismissed([...this.#dismissed]);
+    } catch (error) {
+      this.#storageFailed(error);
+    }
+  }
+
   get status(): SyncStatus {
     return this.#status;
   }
@@ -167,17 +183,8 @@ export class SyncClient {
   }
 
   async #persist(local: LocalDoc, update: Uint8Array): Promise<void> {
-    const { storage } = this.#options;
     try {
-      // Deleted words stay in stored updates until the document is re-encoded: do that at once.
-      const deletes = Y.decodeUpdate(update).ds.clients.size > 0;
-      if (deletes || local.stored + 1 >= COMPACT_AFTER) {
-        await storage.replace(local.listing.name, Y.encodeStateAsUpdate(local.doc));
-        local.stored = 1;
-      } else {
-        await storage.append(local.listing.name, update);
-        local.stored++;
-      }
+      await local.stored.persist(local.doc, update);
       if (this.#status.storageProblem !== null) this.#setStatus({ storageProblem: null });
     } catch (error) {
       this.#storageFailed(error);
@@ -185,12 +192,7 @@ export class SyncClient {
   }
 
   #storageFailed(error: unknown): void {
-    const isFull = error instanceof Error && /quota/i.test(`${error.name} ${error.message}`);
-    this.#setStatus({
-      storageProblem: isFull
-        ? 'This device is out of storage space. Your changes are kept while this page is open; free some space so they are kept when it closes.'
-        : 'This device could not save your changes. They are kept while this page is open.',
-    });
+    this.#setStatus({ storageProblem: storageProblemWords(error) });
   }
 
   #sendLocal(local: LocalDoc, update: Uint8Array): void {
@@ -374,20 +376,8 @@ export class SyncClient {
     const outbox = [...this.#docs.values()].find((each) => each.listing.kind === 'outbox');
     if (!outbox) return;
     const intents = outbox.doc.getMap<Intent>('intents');
-    const verdicts = outbox.doc.getMap<Verdict>('verdicts');
-    let pending = 0;
-    let oldest: string | null = null;
-    const rejected: SyncStatus['rejected'][number][] = [];
-    for (const [id, intent] of intents) {
-      const verdict = verdicts.get(id);
-      if (!verdict) {
-        pending++;
-        if (oldest === null || intent.createdAt < oldest) oldest = intent.createdAt;
-      } else if (verdict.status === 'rejected') {
-        rejected.push({ intentId: id, type: intent.type, sentence: verdict.sentence });
-      }
-    }
-    this.#setStatus({ pending, oldestPendingAt: oldest, rejected });
+    const verdicts = new Map(outbox.doc.getMap<Verdict>('verdicts').entries());
+    this.#setStatus(outboxStatus(intents.entries(), verdicts, this.#dismissed));
   }
 
   #setStatus(change: Partial<SyncStatus>): void {
