@@ -22,6 +22,7 @@ export * from './intents/effects.ts';
 export * from './messages/audience.ts';
 export * from './sync/doc-names.ts';
 export * from './sync/doc-shapes.ts';
+export * from './sync/directory.ts';
 export * from './sync/doc-list.ts';
 export * from './sync/wire.ts';
 export * from './sync/mux.ts';

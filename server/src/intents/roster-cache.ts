@@ -1,4 +1,4 @@
-import { effectiveDay, rosterOn, type IsoDate, type RosterView } from '@schoolping/shared';
+import { DOC_SHAPE_VERSION, effectiveDay, rosterOn, type IsoDate, type RosterView } from '@schoolping/shared';
 import type { SchoolRow } from '../db/school-store.ts';
 import type { ReadModelSource } from '../db/sync-store/store.ts';
 
@@ -23,5 +23,6 @@ export class RosterCache {
 
 /** What a read model was built for: the effective day and the roster version. */
 export function rosterKey(day: IsoDate, version: number): string {
-  return `${day}:${version}`;
+  // The shape's version too: a new shape rebuilds every read model on its next open.
+  return `${DOC_SHAPE_VERSION}:${day}:${version}`;
 }

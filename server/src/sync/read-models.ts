@@ -1,5 +1,10 @@
 import {
   academicYearOf,
+  DEFAULT_CONTACT_POLICY,
+  type ContactPolicy,
+  type DirectoryGroup,
+  type DirectoryLink,
+  type InboxChild,
   DOC_SHAPE_VERSION,
   londonDate,
   stampDate,
@@ -109,6 +114,15 @@ function buildInbox(source: ReadModelSource, ydoc: Y.Doc, ref: DocRef, roster: R
   }
   syncMap(ydoc.getMap('messages'), messages);
   syncMap(ydoc.getMap('reads'), reads);
+  const children = new Map<string, InboxChild>();
+  for (const pupilId of ref.owner === null ? [] : (roster.contacts.get(ref.owner)?.pupilIds ?? [])) {
+    const yearId = roster.pupils.get(pupilId)?.yearGroupId ?? null;
+    children.set(pupilId, {
+      ...childLabel(roster, pupilId),
+      yearName: yearId === null ? null : (roster.groups.get(yearId)?.name ?? null),
+    });
+  }
+  syncMap(ydoc.getMap('children'), children);
 }
 
 function buildSent(source: ReadModelSource, ydoc: Y.Doc, ref: DocRef, roster: RosterView): void {
@@ -163,7 +177,13 @@ export function parentWalletView(row: WalletWithBalance, roster: RosterView): Pa
   };
 }
 
-function buildDirectory(ydoc: Y.Doc, roster: RosterView): void {
+function buildDirectory(ydoc: Y.Doc, roster: RosterView, policy: ContactPolicy): void {
+  const linksOf = new Map<string, DirectoryLink[]>();
+  for (const { pupilId, ...link } of roster.links) {
+    const links = linksOf.get(pupilId) ?? [];
+    links.push(link);
+    linksOf.set(pupilId, links);
+  }
   const groupName = (id: string | null): string | null =>
     id === null ? null : (roster.groups.get(id)?.name ?? null);
   const pupils = new Map<string, DirectoryPupil>();
@@ -175,6 +195,7 @@ function buildDirectory(ydoc: Y.Doc, roster: RosterView): void {
       className: groupName(pupil.registrationGroupId),
       yearName: groupName(pupil.yearGroupId),
       leavingDate: pupil.leavingDate,
+      links: linksOf.get(pupil.id) ?? [],
     });
   }
   const contacts = new Map<string, DirectoryContact>();
@@ -185,11 +206,19 @@ function buildDirectory(ydoc: Y.Doc, roster: RosterView): void {
       status: contact.status,
       pupilIds: contact.pupilIds,
       joiningPupilIds: contact.joiningPupilIds,
+      doNotContact: contact.doNotContact,
     });
+  }
+  const groups = new Map<string, DirectoryGroup>();
+  for (const group of roster.groups.values()) {
+    groups.set(group.id, { id: group.id, name: group.name, kind: group.kind, pupilIds: group.pupilIds });
   }
   syncMap(ydoc.getMap('pupils'), pupils);
   syncMap(ydoc.getMap('contacts'), contacts);
-  ydoc.getMap('meta').set('day', roster.day);
+  syncMap(ydoc.getMap('groups'), groups);
+  const meta = ydoc.getMap('meta');
+  if (meta.get('day') !== roster.day) meta.set('day', roster.day);
+  if (JSON.stringify(meta.get('policy')) !== JSON.stringify(policy)) meta.set('policy', policy);
 }
 
 /** Brings a read model up to date with the tables, changing only what differs. */
@@ -197,7 +226,7 @@ export function buildReadModel(source: ReadModelSource, ydoc: Y.Doc, ref: DocRef
   writeMeta(ydoc, ref);
   switch (ref.kind) {
     case 'directory':
-      buildDirectory(ydoc, roster);
+      buildDirectory(ydoc, roster, DEFAULT_CONTACT_POLICY);
       return;
     case 'sent':
       buildSent(source, ydoc, ref, roster);

@@ -64,6 +64,31 @@ const STRICT: ContactPolicy = { parentalResponsibility: 'strict', maxPriority: 9
 const ANY: ContactPolicy = { parentalResponsibility: 'any', maxPriority: 99 };
 
 describe('resolveRecipients', () => {
+  it('says why each pupil reached nobody', () => {
+    const alone = misData({
+      pupils: [pupil('A1'), pupil('A2'), pupil('A3'), pupil('A4')],
+      contacts: [contact('BLOCKED', { doNotContact: true }), contact('NOPR'), contact('FAR')],
+      links: [
+        link('A2', 'BLOCKED'),
+        link('A3', 'NOPR', { parentalResponsibility: false }),
+        link('A4', 'FAR', { priority: 3 }),
+      ],
+      groups: [CLASS],
+      memberships: ['A1', 'A2', 'A3', 'A4'].map(member),
+    });
+    const { unreached, recipients } = resolveRecipients(rosterOn(alone, TODAY), toClass, {
+      parentalResponsibility: 'strict',
+      maxPriority: 2,
+    });
+    expect(recipients).toEqual([]);
+    expect(unreached).toEqual([
+      { pupilId: 'A1', reason: 'no-contact' },
+      { pupilId: 'A2', reason: 'do-not-contact' },
+      { pupilId: 'A3', reason: 'no-parental-responsibility' },
+      { pupilId: 'A4', reason: 'beyond-priority' },
+    ]);
+  });
+
   it('sends one copy to a contact however many of their children are in the audience', () => {
     const { recipients } = resolveRecipients(roster, toClass, STRICT);
     const mum = recipients.filter((each) => each.contactId === 'MUM');

@@ -1,5 +1,20 @@
 import type { Audience } from './audience.ts';
-import type { MisLink, RosterView } from '../roster/types.ts';
+import type { MisLink, PersonStatus } from '../roster/types.ts';
+
+/**
+ * The little of a roster that decides who receives a message. The server's roster view has it,
+ * and so does the staff directory document, so a preview on a tablet offline names exactly the
+ * people the server will send to.
+ */
+export interface RecipientRoster {
+  readonly pupils: ReadonlyMap<string, { readonly status: PersonStatus }>;
+  readonly groups: ReadonlyMap<string, { readonly pupilIds: readonly string[] }>;
+  readonly contacts: ReadonlyMap<string, { readonly doNotContact: boolean }>;
+  readonly links: readonly MisLink[];
+}
+
+/** Why a pupil in the audience has nobody the message can go to. */
+export type UnreachedReason = 'no-contact' | 'do-not-contact' | 'no-parental-responsibility' | 'beyond-priority';
 
 /**
  * Who receives a message. Parental responsibility is strict by default: contacts without it
@@ -23,11 +38,13 @@ export interface RecipientList {
   readonly recipients: readonly Recipient[];
   /** Pupils in the audience with no contact the policy allows: the school should know. */
   readonly unreachablePupilIds: readonly string[];
+  /** The same pupils, each with the reason, in the order of `unreachablePupilIds`. */
+  readonly unreached: readonly { readonly pupilId: string; readonly reason: UnreachedReason }[];
 }
 
-export function audiencePupilIds(roster: RosterView, audience: Audience): string[] {
+export function audiencePupilIds(roster: RecipientRoster, audience: Audience): string[] {
   if (audience.kind === 'school') {
-    return [...roster.pupils.values()].filter((pupil) => pupil.status === 'active').map((pupil) => pupil.id);
+    return [...roster.pupils].filter(([, pupil]) => pupil.status === 'active').map(([id]) => id);
   }
   const ids = new Set<string>();
   for (const groupId of audience.groupIds) {
@@ -36,15 +53,28 @@ export function audiencePupilIds(roster: RosterView, audience: Audience): string
   return [...ids];
 }
 
-function isAllowed(link: MisLink, roster: RosterView, policy: ContactPolicy): boolean {
+function isAllowed(link: MisLink, roster: RecipientRoster, policy: ContactPolicy): boolean {
   const contact = roster.contacts.get(link.contactId);
   if (!contact || contact.doNotContact) return false;
   if (policy.parentalResponsibility === 'strict' && !link.parentalResponsibility) return false;
   return link.priority <= policy.maxPriority;
 }
 
+/** The first rule that stops every one of a pupil's links, in the order a school would check. */
+function reasonUnreached(links: readonly MisLink[], roster: RecipientRoster, policy: ContactPolicy): UnreachedReason {
+  const known = links.filter((link) => roster.contacts.has(link.contactId));
+  if (known.length === 0) return 'no-contact';
+  const contactable = known.filter((link) => roster.contacts.get(link.contactId)?.doNotContact !== true);
+  if (contactable.length === 0) return 'do-not-contact';
+  const responsible = contactable.filter(
+    (link) => policy.parentalResponsibility === 'any' || link.parentalResponsibility,
+  );
+  if (responsible.length === 0) return 'no-parental-responsibility';
+  return 'beyond-priority';
+}
+
 export function resolveRecipients(
-  roster: RosterView,
+  roster: RecipientRoster,
   audience: Audience,
   policy: ContactPolicy = DEFAULT_CONTACT_POLICY,
 ): RecipientList {
@@ -61,8 +91,17 @@ export function resolveRecipients(
     if (!children.includes(link.pupilId)) children.push(link.pupilId);
     byContact.set(link.contactId, children);
   }
+  const unreachablePupilIds = [...pupilIds].filter((id) => !reached.has(id));
   return {
     recipients: [...byContact].map(([contactId, children]) => ({ contactId, pupilIds: children })),
-    unreachablePupilIds: [...pupilIds].filter((id) => !reached.has(id)),
+    unreachablePupilIds,
+    unreached: unreachablePupilIds.map((pupilId) => ({
+      pupilId,
+      reason: reasonUnreached(
+        links.filter((link) => link.pupilId === pupilId),
+        roster,
+        policy,
+      ),
+    })),
   };
 }

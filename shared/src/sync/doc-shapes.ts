@@ -2,7 +2,8 @@ import type { DocKind } from '../auth/policy.ts';
 import type { Verdict } from '../intents/verdict.ts';
 import type { IsoDate } from '../dates.ts';
 import type { Pence } from '../money.ts';
-import type { PersonStatus } from '../roster/types.ts';
+import type { ContactPolicy } from '../messages/recipients.ts';
+import type { GroupKind, PersonStatus } from '../roster/types.ts';
 import type { WalletStatus } from '../wallet/types.ts';
 
 /*
@@ -12,7 +13,8 @@ import type { WalletStatus } from '../wallet/types.ts';
  * `verdicts` only by the server.
  */
 
-export const DOC_SHAPE_VERSION = 1;
+/** Version 2: the directory carries groups, links and do-not-contact, for recipient previews. */
+export const DOC_SHAPE_VERSION = 2;
 
 export interface DocMeta {
   readonly version: number;
@@ -78,6 +80,14 @@ export interface ParentWalletView {
   readonly refundDate: IsoDate | null;
 }
 
+/** One of a pupil's contacts, as the MIS ranks them. */
+export interface DirectoryLink {
+  readonly contactId: string;
+  readonly relationship: string;
+  readonly priority: number;
+  readonly parentalResponsibility: boolean;
+}
+
 /** `pupils` in the directory. */
 export interface DirectoryPupil {
   readonly id: string;
@@ -86,6 +96,7 @@ export interface DirectoryPupil {
   readonly className: string | null;
   readonly yearName: string | null;
   readonly leavingDate: IsoDate | null;
+  readonly links: readonly DirectoryLink[];
 }
 
 /** `contacts` in the directory: names and links only, no addresses or numbers. */
@@ -95,6 +106,25 @@ export interface DirectoryContact {
   readonly status: PersonStatus;
   readonly pupilIds: readonly string[];
   readonly joiningPupilIds: readonly string[];
+  readonly doNotContact: boolean;
+}
+
+/** `groups` in the directory: year groups, classes and the MIS's other groups, with who is in each today. */
+export interface DirectoryGroup {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: GroupKind;
+  readonly pupilIds: readonly string[];
+}
+
+/** `meta` of the directory also holds `day` (the school day it shows) and `policy`. */
+export type DirectoryPolicy = ContactPolicy;
+
+/**
+ * `children` in a parent's inbox: the parent's own children on roll, for the Children page.
+ */
+export interface InboxChild extends ChildLabel {
+  readonly yearName: string | null;
 }
 
 /** `verdicts` in an outbox. */
