@@ -14,7 +14,8 @@ export interface RecipientRoster {
 }
 
 /** Why a pupil in the audience has nobody the message can go to. */
-export type UnreachedReason = 'no-contact' | 'do-not-contact' | 'no-parental-responsibility' | 'beyond-priority';
+export type UnreachedReason =
+  'no-contact' | 'do-not-contact' | 'no-parental-responsibility' | 'beyond-priority';
 
 /**
  * Who receives a message. Parental responsibility is strict by default: contacts without it
@@ -61,7 +62,11 @@ function isAllowed(link: MisLink, roster: RecipientRoster, policy: ContactPolicy
 }
 
 /** The first rule that stops every one of a pupil's links, in the order a school would check. */
-function reasonUnreached(links: readonly MisLink[], roster: RecipientRoster, policy: ContactPolicy): UnreachedReason {
+function reasonUnreached(
+  links: readonly MisLink[],
+  roster: RecipientRoster,
+  policy: ContactPolicy,
+): UnreachedReason {
   const known = links.filter((link) => roster.contacts.has(link.contactId));
   if (known.length === 0) return 'no-contact';
   const contactable = known.filter((link) => roster.contacts.get(link.contactId)?.doNotContact !== true);
