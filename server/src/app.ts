@@ -22,6 +22,7 @@ import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { misRoutes } from './routes/mis.ts';
 import { schoolRoutes } from './routes/school.ts';
+import { messageRoutes } from './routes/messages.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { SyncEngine, type BatchLimits } from './sync/engine.ts';
 import { sqliteSyncStore } from './db/sync-store/sqlite.ts';
@@ -107,6 +108,7 @@ export function createAppWithContext({
   app.route('/api/year-end', yearEndRoutes(context));
   const sync = new SyncEngine(context, sqliteSyncStore(context.db), rosters, batch);
   app.route('/api/sync', syncRoutes(context, sync));
+  app.route('/api/messages', messageRoutes(context, sync));
   app.all('/api/*', (c) =>
     c.json({ error: 'not-found', message: `There is no ${c.req.method} ${c.req.path}.` }, 404),
   );

@@ -18,6 +18,7 @@ export * from './roster/leavers-check.ts';
 export * from './auth/roles.ts';
 export * from './auth/policy.ts';
 export * from './api/me.ts';
+export * from './api/message-recipients.ts';
 export * from './intents/effects.ts';
 export * from './messages/audience.ts';
 export * from './sync/doc-names.ts';

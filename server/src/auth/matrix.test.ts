@@ -52,6 +52,7 @@ const ROUTES: Record<
   'GET /api/year-end/leavers': [N, N, Y, Y, Y, N, Y],
   // Everyone lists their own documents; the list comes from the policy below.
   'GET /api/sync/docs': [Y, Y, Y, Y, Y, N, Y],
+  'GET /api/messages/:id/recipients': [N, N, Y, N, Y, N, Y],
   // Anyone signed in may exchange frames; each frame is judged by its document's policy.
   'POST /api/sync': [Y, Y, Y, Y, Y, N, Y],
 };

@@ -10,6 +10,7 @@ import {
   type DocListing,
   type DocRef,
   type Intent,
+  type MessageRecipient,
   type Principal,
   type Verdict,
 } from '@schoolping/shared';
@@ -22,7 +23,7 @@ import { RosterCache, rosterKey } from '../intents/roster-cache.ts';
 import { Documents, type Written } from './documents.ts';
 import { checkOutboxUpdate } from './outbox-check.ts';
 import { projectEffects, writeVerdicts } from './projections.ts';
-import { academicYearAt, buildReadModel } from './read-models.ts';
+import { academicYearAt, buildReadModel, childLabel } from './read-models.ts';
 
 export type OpenResult =
   | { readonly ok: true; readonly ref: DocRef; readonly written: Written }
@@ -101,6 +102,28 @@ export class SyncEngine {
     }
     const inboxYears = [...years].sort((a, b) => b - a);
     return docsFor(principal, { inboxYears, hasWallet });
+  }
+
+  /**
+   * Who a message went to (names from today's roster), the children it was about, and when each
+   * read it; null when the school holds no such message, or it was deleted.
+   */
+  messageRecipients(principal: Principal, messageId: string): MessageRecipient[] | null {
+    const school = this.#store.school(principal.schoolId);
+    if (!school || !this.#store.liveMessage(school.id, messageId)) return null;
+    const roster = this.#rosters.viewFor(this.#store, school, this.#context.clock());
+    return this.#store
+      .recipientRows(school.id, messageId)
+      .map((row) => {
+        const contact = roster.contacts.get(row.contactId);
+        return {
+          contactId: row.contactId,
+          name: contact ? `${contact.forename} ${contact.surname}` : 'A contact no longer listed',
+          children: row.pupilIds.map((pupilId) => childLabel(roster, pupilId).name),
+          readAt: row.readAt,
+        };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   open(principal: Principal, name: string): OpenResult {

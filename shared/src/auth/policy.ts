@@ -86,6 +86,8 @@ export const ROUTE_POLICY = {
   'GET /api/mis/status': roles(['school-admin']),
   'GET /api/year-end/leavers': roles(STAFF_ROLES),
   'GET /api/sync/docs': signedIn(false),
+  // Who a message went to and when each read it: for the staff who see Sent.
+  'GET /api/messages/:id/recipients': roles(['staff', 'school-admin']),
   // The documents' own policy decides each frame; a read-only parent may still download.
   'POST /api/sync': signedIn(false),
 } as const satisfies Record<string, RouteRule>;

@@ -24,6 +24,9 @@ export function sqliteReadModelSource(db: Db): ReadModelSource {
   const recipientsOf = db
     .prepare('SELECT contact_id FROM message_recipients WHERE school_id = ? AND message_id = ?')
     .pluck();
+  const recipientRows = db.prepare(
+    'SELECT contact_id, pupil_ids, read_at FROM message_recipients WHERE school_id = ? AND message_id = ?',
+  );
   const inboxRows = db.prepare(
     `SELECT m.id, m.subject, m.body, m.audience, m.sent, m.sent_at, r.pupil_ids, r.read_at
      FROM message_recipients r JOIN messages m ON m.school_id = r.school_id AND m.id = r.message_id
@@ -58,6 +61,18 @@ export function sqliteReadModelSource(db: Db): ReadModelSource {
     recipientCount: (schoolId, messageId) => recipientCount.get(schoolId, messageId) as number,
     readCount: (schoolId, messageId) => readCount.get(schoolId, messageId) as number,
     recipientsOf: (schoolId, messageId) => recipientsOf.all(schoolId, messageId) as string[],
+    recipientRows: (schoolId, messageId) =>
+      (
+        recipientRows.all(schoolId, messageId) as {
+          contact_id: string;
+          pupil_ids: string;
+          read_at: string | null;
+        }[]
+      ).map((row) => ({
+        contactId: row.contact_id,
+        pupilIds: JSON.parse(row.pupil_ids) as string[],
+        readAt: row.read_at,
+      })),
     inboxRows: (schoolId, contactId) => inboxRows.all(schoolId, contactId) as InboxRow[],
     sentRows: (schoolId) => sentRows.all(schoolId) as SentRow[],
     inboxSentAts: (schoolId, contactId) => inboxSentAts.all(schoolId, contactId) as string[],

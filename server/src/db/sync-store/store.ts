@@ -94,6 +94,11 @@ export interface ReadModelSource {
   recipientCount(schoolId: number, messageId: string): number;
   readCount(schoolId: number, messageId: string): number;
   recipientsOf(schoolId: number, messageId: string): string[];
+  /** Each recipient of a message, with the children it was about and when they read it. */
+  recipientRows(
+    schoolId: number,
+    messageId: string,
+  ): { readonly contactId: string; readonly pupilIds: readonly string[]; readonly readAt: string | null }[];
   /** A parent's messages not deleted, oldest first. */
   inboxRows(schoolId: number, contactId: string): InboxRow[];
   /** The school's messages not deleted, oldest first, with their counts. */

@@ -35,6 +35,7 @@ export async function startSync(
   me: Me,
   onStatus: (status: SyncStatus) => void,
   onSessionEnded: () => void,
+  onDocChange: (name: string) => void,
 ): Promise<SyncClient> {
   // Ask the browser not to clear this origin's storage under pressure: unsent changes live there.
   if ('storage' in navigator && 'persist' in navigator.storage)
@@ -56,6 +57,7 @@ export async function startSync(
     },
     onStatus,
     onSessionEnded,
+    onDocChange,
   });
   await client.start();
   return client;

@@ -38,6 +38,8 @@ export interface SyncClientOptions {
   /** POST /api/sync: a batch of frames out, a batch back. */
   readonly exchange: (body: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>;
   readonly onStatus: (status: SyncStatus) => void;
+  /** A document changed (from the device, the server or this person): screens read it again. */
+  readonly onDocChange?: (name: string) => void;
   /** The server ended the session: the app signs out. */
   readonly onSessionEnded: () => void;
   readonly now?: () => Date;
@@ -153,6 +155,11 @@ export class SyncClient {
     return this.#docs.get(name)?.doc;
   }
 
+  /** The documents this person has, as the server listed them. */
+  get listings(): readonly DocListing[] {
+    return this.#options.listings;
+  }
+
   /** Appends an intent to this person's outbox: kept here at once, sent when the server can be reached. */
   submit(intent: Intent): void {
     const outbox = [...this.#docs.values()].find((each) => each.listing.kind === 'outbox');
@@ -176,6 +183,7 @@ export class SyncClient {
   }
 
   #onUpdate(local: LocalDoc, update: Uint8Array, origin: unknown): void {
+    this.#options.onDocChange?.(local.listing.name);
     if (origin === FROM_STORAGE) return;
     void this.#persist(local, update);
     if (origin !== FROM_SERVER && local.listing.canWrite) this.#sendLocal(local, update);

@@ -9,6 +9,9 @@ import { STARTING_STATUS, type SyncStatus } from './sync-status';
 class SyncState {
   status = $state<SyncStatus>(STARTING_STATUS);
   isRunning = $state(false);
+  /** Moves on whenever any document changes: screens that read documents depend on it. */
+  revision = $state(0);
+  #pendingBump = false;
   #client: SyncClient | null = null;
   #userId: number | null = null;
   #starting: Promise<void> | null = null;
@@ -31,6 +34,9 @@ class SyncState {
             if (this.#userId === userId) this.status = status;
           },
           onSessionEnded,
+          () => {
+            if (this.#userId === userId) this.#bump();
+          },
         ),
       )
       .then((client) => {
@@ -41,6 +47,7 @@ class SyncState {
         }
         this.#client = client;
         this.isRunning = true;
+        this.revision++;
       })
       .catch((error: unknown) => {
         console.error('Sync could not start', error);
@@ -49,6 +56,16 @@ class SyncState {
         this.#starting = null;
       });
     return this.#starting;
+  }
+
+  /** Many changes at once (a first sync) redraw the screens once. */
+  #bump(): void {
+    if (this.#pendingBump) return;
+    this.#pendingBump = true;
+    queueMicrotask(() => {
+      this.#pendingBump = false;
+      this.revision++;
+    });
   }
 
   /** Stops syncing and forgets the status: before a wipe, or when nobody is signed in. */
