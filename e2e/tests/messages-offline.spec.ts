@@ -52,9 +52,9 @@ test('a parent reads a message offline; once back online, the teacher’s read c
   await new SignInPage(parent).signInAs(demoSignIn('Parent'));
   const inbox = new InboxPage(parent);
   await inbox.open();
-  const unread = parent.getByRole('link', { name: /^Unread:/ }).first();
+  const unread = parent.getByRole('link', { name: /^Unread / }).first();
   await expect(unread).toBeVisible();
-  const subject = (await unread.innerText()).replace(/^Unread:\s*/, '').trim();
+  const subject = (await unread.innerText()).replace(/^Unread\s+/, '').trim();
   const countBefore = Number(
     /(\d+) of \d+ read/.exec(await sent.row(subject).innerText())?.[1] ?? Number.NaN,
   );

@@ -92,7 +92,7 @@ export class InboxPage {
   }
 
   message(subject: string): Locator {
-    return this.page.getByRole('link', { name: new RegExp(`^(Unread:\\s*)?${escape(subject)}$`) });
+    return this.page.getByRole('link', { name: new RegExp(`^(Unread\\s+)?${escape(subject)}$`) });
   }
 }
 
