@@ -141,7 +141,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'eslint-rules/**/*.js', 'server/bin/**/*.js'],
+    files: ['eslint.config.js', 'eslint-rules/**/*.js', 'server/bin/**/*.js', 'web/static/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // Scripts the service worker imports run in its global scope.
+    files: ['web/static/**/*.js'],
+    languageOptions: { globals: { ...globals.serviceworker } },
   },
 );

@@ -30,6 +30,8 @@ export default defineConfig({
         skipWaiting: true,
         globPatterns: ['client/**/*.{js,css,html,svg,webmanifest}'],
         navigateFallbackDenylist: [/^\/api\//, /^\/sync/],
+        // Showing a push and opening it: a few lines Workbox does not generate.
+        importScripts: ['/push-handler.js'],
       },
     }),
   ],

@@ -23,6 +23,9 @@ import { healthRoutes } from './routes/health.ts';
 import { misRoutes } from './routes/mis.ts';
 import { schoolRoutes } from './routes/school.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { pushRoutes, type PushRouteOptions } from './routes/push.ts';
+import { notifyStore } from './notify/notify-store.ts';
+import { isKnownPushService } from './notify/push-endpoints.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { SyncEngine, type BatchLimits } from './sync/engine.ts';
 import { sqliteSyncStore } from './db/sync-store/sqlite.ts';
@@ -52,6 +55,8 @@ export interface AppOptions {
   readonly rosters?: RosterCache;
   /** How a backlog of intents is cut into transactions; a default suits a server. */
   readonly batch?: BatchLimits;
+  /** The VAPID public key, when push is set up; which push services may be posted to. */
+  readonly push?: Partial<PushRouteOptions>;
 }
 
 /** The app and the context its routes share: the sync hub is built on the same context. */
@@ -72,6 +77,7 @@ export function createAppWithContext({
   metricsToken,
   rosters,
   batch,
+  push,
 }: AppOptions): { readonly app: Hono<AppEnv>; readonly context: AppContext; readonly sync: SyncEngine } {
   const context: AppContext = {
     db,
@@ -109,6 +115,13 @@ export function createAppWithContext({
   const sync = new SyncEngine(context, sqliteSyncStore(context.db), rosters, batch);
   app.route('/api/sync', syncRoutes(context, sync));
   app.route('/api/messages', messageRoutes(context, sync));
+  app.route(
+    '/api',
+    pushRoutes(context, notifyStore(context.db), {
+      publicKey: push?.publicKey ?? null,
+      isAllowedEndpoint: push?.isAllowedEndpoint ?? isKnownPushService,
+    }),
+  );
   app.all('/api/*', (c) =>
     c.json({ error: 'not-found', message: `There is no ${c.req.method} ${c.req.path}.` }, 404),
   );

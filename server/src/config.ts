@@ -22,6 +22,14 @@ export interface ServerConfig {
   readonly metricsToken: string | undefined;
   /** NO_DEMO=1: start empty instead of loading the demo school on the first run. */
   readonly loadDemo: boolean;
+  /** SMTP_URL: where emails to parents go (none configured: none are sent). */
+  readonly smtpUrl: string | undefined;
+  /** MAIL_FROM: the sender of those emails. */
+  readonly mailFrom: string;
+  /** APP_URL: the app's address, for links in emails (default http://localhost:PORT). */
+  readonly appUrl: string;
+  /** PUSH_CONTACT: who push services may contact about our pushes (a mailto: or https: address). */
+  readonly pushContact: string;
 }
 
 const IDENTITY_ENV: Record<keyof IdentitySettings, string> = {
@@ -72,5 +80,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     keyFile: keyFilePath(env),
     metricsToken: env.METRICS_TOKEN === '' ? undefined : env.METRICS_TOKEN,
     loadDemo: env.NO_DEMO !== '1',
+    smtpUrl: env.SMTP_URL === '' ? undefined : env.SMTP_URL,
+    mailFrom: env.MAIL_FROM ?? 'SchoolPing <no-reply@localhost>',
+    appUrl: (env.APP_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    pushContact: env.PUSH_CONTACT ?? 'mailto:admin@localhost',
   };
 }

@@ -149,6 +149,10 @@ export function sendDemoMessages(db: Db, school: SchoolRow, now: Date): number {
     if (karen?.misId && index < 4)
       readAsParent(store, school, karen, intent, new Date(at.getTime() + 3_600_000), rosters);
   }
+  // A term's history is not news: nobody is pushed or emailed about it.
+  db.prepare("UPDATE notifications SET status = 'cancelled' WHERE school_id = ? AND status = 'pending'").run(
+    school.id,
+  );
   return sent;
 }
 

@@ -1,6 +1,10 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { createAppWithContext } from './app.ts';
+import { Notifier } from './notify/notifier.ts';
+import { notifyStore } from './notify/notify-store.ts';
+import { smtpSender, webPushSender } from './notify/senders.ts';
+import { loadOrCreateVapidKeys } from './notify/vapid.ts';
 import { guardUpgrades } from './http/upgrade.ts';
 import { clockNotice, realClock, systemClock } from './clock.ts';
 import { readConfig } from './config.ts';
@@ -42,7 +46,9 @@ if (loaded) {
   sendDemoMessages(db, loaded, systemClock());
 }
 const logger = createLogger(process.env);
+const pushKeys = loadOrCreateVapidKeys(config.dataDir);
 const { app, context, sync } = createAppWithContext({
+  push: { publicKey: pushKeys.publicKey },
   logger,
   db,
   clock: systemClock,
@@ -56,6 +62,17 @@ const { app, context, sync } = createAppWithContext({
 const log = (line: string): void => {
   logger.info(line);
 };
+// Parents who are not looking are told a message is waiting: by push, or by email.
+const notifier = new Notifier({
+  store: notifyStore(db),
+  push: webPushSender(pushKeys, config.pushContact),
+  mail: config.smtpUrl ? smtpSender(config.smtpUrl, config.mailFrom) : null,
+  appUrl: config.appUrl,
+  clock: systemClock,
+  log,
+});
+notifier.start();
+sync.onWritten(() => void notifier.kick());
 const stopDaily = startDailySchedule(db, systemClock, log);
 const stopPulls = startPullSchedule(db, systemClock, log);
 
@@ -116,7 +133,7 @@ function shutdown(): void {
   }, 50);
   http.close(() => {
     clearInterval(sweep);
-    void feedWorker.stop().finally(() => {
+    void Promise.all([feedWorker.stop(), notifier.stop()]).finally(() => {
       db.close();
       process.exit(0);
     });

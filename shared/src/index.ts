@@ -19,6 +19,7 @@ export * from './auth/roles.ts';
 export * from './auth/policy.ts';
 export * from './api/me.ts';
 export * from './api/message-recipients.ts';
+export * from './api/push.ts';
 export * from './intents/effects.ts';
 export * from './messages/audience.ts';
 export * from './sync/doc-names.ts';

@@ -53,6 +53,10 @@ const ROUTES: Record<
   // Everyone lists their own documents; the list comes from the policy below.
   'GET /api/sync/docs': [Y, Y, Y, Y, Y, N, Y],
   'GET /api/messages/:id/recipients': [N, N, Y, N, Y, N, Y],
+  'GET /api/push/key': [Y, Y, Y, Y, Y, N, Y],
+  'POST /api/push/subscriptions': [Y, Y, N, N, N, N, N],
+  'POST /api/push/subscriptions/remove': [Y, Y, N, N, N, N, N],
+  'GET /api/notifications/status': [N, N, N, N, Y, N, N],
   // Anyone signed in may exchange frames; each frame is judged by its document's policy.
   'POST /api/sync': [Y, Y, Y, Y, Y, N, Y],
 };

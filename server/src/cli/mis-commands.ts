@@ -241,14 +241,17 @@ export const misCommands: Record<string, Command> = {
     },
   },
   'school-set': {
-    usage: 'school-set [--late-after-hours N] [--admin-mfa on|off] [--school ID]',
+    usage: 'school-set [--late-after-hours N] [--admin-mfa on|off] [--email-text on|off] [--school ID]',
     summary:
-      'School settings: when the MIS feed counts as late (default 26 h); whether admins need an authenticator.',
+      'School settings: when the MIS feed counts as late (default 26 h); whether admins need an authenticator; whether emails to parents carry the message itself (default off).',
     run(args) {
       const lateText = flag(args, '--late-after-hours');
       const mfa = flag(args, '--admin-mfa');
-      if (lateText === undefined && mfa === undefined)
-        throw new UsageError('Give --late-after-hours N or --admin-mfa on|off.');
+      const emailText = flag(args, '--email-text');
+      if (lateText === undefined && mfa === undefined && emailText === undefined)
+        throw new UsageError('Give --late-after-hours N, --admin-mfa on|off or --email-text on|off.');
+      if (emailText !== undefined && emailText !== 'on' && emailText !== 'off')
+        throw new UsageError('--email-text is on or off.');
       const hours = lateText === undefined ? undefined : Number(lateText);
       if (hours !== undefined && (!Number.isInteger(hours) || hours < 1 || hours > 24 * 14)) {
         throw new UsageError('--late-after-hours must be 1 to 336.');
@@ -261,6 +264,25 @@ export const misCommands: Record<string, Command> = {
           db.prepare('UPDATE schools SET late_after_hours = ? WHERE id = ?').run(hours, school.id);
           console.log(
             `${school.name}: the MIS feed counts as late after ${hours} hours without a good sync.`,
+          );
+        }
+        if (emailText !== undefined) {
+          db.prepare('UPDATE schools SET email_includes_text = ? WHERE id = ?').run(
+            emailText === 'on' ? 1 : 0,
+            school.id,
+          );
+          audit(
+            db,
+            {
+              actor: 'cli',
+              action: 'setting-change',
+              object: `school:${school.id}`,
+              detail: { emailText },
+            },
+            systemClock(),
+          );
+          console.log(
+            `${school.name}: emails to parents ${emailText === 'on' ? 'carry the message itself' : 'only say a message is waiting'}.`,
           );
         }
         if (mfa !== undefined) {

@@ -315,4 +315,43 @@ export const MIGRATIONS: readonly string[] = [
     clock INTEGER NOT NULL CHECK (clock >= 0)
   ) WITHOUT ROWID;
   `,
+  // 8: reaching parents who are not looking. Push subscriptions per device (tied to the session
+  // that made them, so a sign-out removes them), and one notification per message and parent,
+  // queued in the transaction that sent the message, so none is lost.
+  `
+  CREATE TABLE push_subscriptions (
+    endpoint TEXT PRIMARY KEY,
+    school_id INTEGER NOT NULL REFERENCES schools(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    session_id_hash TEXT NOT NULL,
+    p256dh TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX push_subscriptions_by_user ON push_subscriptions (user_id);
+  CREATE INDEX push_subscriptions_by_session ON push_subscriptions (session_id_hash);
+  -- A device's subscription goes with the session that made it: signing out stops its pushes.
+  CREATE TRIGGER push_subscriptions_end_with_session AFTER DELETE ON sessions BEGIN
+    DELETE FROM push_subscriptions WHERE session_id_hash = OLD.id_hash;
+  END;
+
+  CREATE TABLE notifications (
+    school_id INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    contact_id TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending'
+      CHECK (status IN ('pending', 'pushed', 'emailed', 'unreached', 'cancelled')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at TEXT NOT NULL,
+    last_error TEXT,
+    done_at TEXT,
+    PRIMARY KEY (school_id, message_id, contact_id),
+    FOREIGN KEY (school_id, message_id) REFERENCES messages(school_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX notifications_due ON notifications (status, next_at);
+
+  -- Whether an email that a message is waiting may carry the message itself (off: only a pointer).
+  ALTER TABLE schools ADD COLUMN email_includes_text INTEGER NOT NULL DEFAULT 0
+    CHECK (email_includes_text IN (0, 1));
+  `,
 ];

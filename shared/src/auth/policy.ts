@@ -88,6 +88,12 @@ export const ROUTE_POLICY = {
   'GET /api/sync/docs': signedIn(false),
   // Who a message went to and when each read it: for the staff who see Sent.
   'GET /api/messages/:id/recipients': roles(['staff', 'school-admin']),
+  // Push: parents' phones subscribe, and unsubscribe at sign-out; anyone may read the public key.
+  'GET /api/push/key': signedIn(false),
+  'POST /api/push/subscriptions': roles(['parent']),
+  'POST /api/push/subscriptions/remove': roles(['parent']),
+  // Whether parents are being reached: emails failing, notices waiting.
+  'GET /api/notifications/status': roles(['school-admin']),
   // The documents' own policy decides each frame; a read-only parent may still download.
   'POST /api/sync': signedIn(false),
 } as const satisfies Record<string, RouteRule>;

@@ -24,6 +24,13 @@ export function sqliteEffectWriter(db: Db): (schoolId: number, effects: readonly
   const insertRecipient = db.prepare(
     'INSERT INTO message_recipients (school_id, message_id, contact_id, pupil_ids) VALUES (?, ?, ?, ?)',
   );
+  // Each recipient is to be told a message is waiting: queued with the message, so none is lost.
+  const queueNotice = db.prepare(
+    'INSERT INTO notifications (school_id, message_id, contact_id, next_at) VALUES (?, ?, ?, ?)',
+  );
+  const cancelNotices = db.prepare(
+    "UPDATE notifications SET status = 'cancelled' WHERE school_id = ? AND message_id = ? AND status = 'pending'",
+  );
   const markRead = db.prepare(
     `UPDATE message_recipients SET read_at = ?
      WHERE school_id = ? AND message_id = ? AND contact_id = ? AND read_at IS NULL`,
@@ -71,6 +78,7 @@ export function sqliteEffectWriter(db: Db): (schoolId: number, effects: readonly
         );
         for (const recipient of recipients) {
           insertRecipient.run(schoolId, message.id, recipient.contactId, JSON.stringify(recipient.pupilIds));
+          queueNotice.run(schoolId, message.id, recipient.contactId, message.sent.at);
         }
         return;
       }
@@ -78,7 +86,10 @@ export function sqliteEffectWriter(db: Db): (schoolId: number, effects: readonly
         markRead.run(effect.at, schoolId, effect.messageId, effect.contactId);
         return;
       case 'messages-deleted':
-        for (const id of effect.messageIds) eraseMessage.run(JSON.stringify(effect.stamp), schoolId, id);
+        for (const id of effect.messageIds) {
+          eraseMessage.run(JSON.stringify(effect.stamp), schoolId, id);
+          cancelNotices.run(schoolId, id);
+        }
         return;
     }
   }

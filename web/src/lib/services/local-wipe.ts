@@ -38,7 +38,17 @@ export async function wipeLocalData(storage: DeviceStorage): Promise<WipeReport>
   await step('indexeddb', () => deleteAllDatabases(storage));
   await step('service-workers', async () => {
     const registrations = (await storage.serviceWorkers?.getRegistrations()) ?? [];
-    await Promise.all(registrations.map((registration) => registration.unregister()));
+    // Pushes stop with the sign-out: the subscription goes before the worker that holds it.
+    await Promise.all(
+      registrations.map(async (registration) => {
+        const subscription =
+          'pushManager' in registration
+            ? await registration.pushManager.getSubscription().catch(() => null)
+            : null;
+        await subscription?.unsubscribe().catch(() => false);
+        return registration.unregister();
+      }),
+    );
   });
   await step('cache-storage', async () => {
     const { caches } = storage;

@@ -1,0 +1,177 @@
+import type { Db } from '../db/database.ts';
+
+/** One parent to be told a message is waiting. */
+export interface Notice {
+  readonly schoolId: number;
+  readonly messageId: string;
+  readonly contactId: string;
+  readonly attempts: number;
+}
+
+export interface PushTarget {
+  readonly endpoint: string;
+  readonly p256dh: string;
+  readonly auth: string;
+}
+
+export interface NoticeTotals {
+  readonly pending: number;
+  /** Pending notices that have failed at least once: the school should know. */
+  readonly failing: number;
+  readonly pushed: number;
+  readonly emailed: number;
+  readonly unreached: number;
+  readonly lastError: string | null;
+}
+
+export interface Unreached {
+  readonly contactId: string;
+  readonly name: string;
+  readonly reason: string;
+}
+
+/** Every statement about push subscriptions and the notification queue. */
+export function notifyStore(db: Db) {
+  const due = db.prepare(
+    `SELECT school_id, message_id, contact_id, attempts FROM notifications
+     WHERE status = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?`,
+  );
+  const pushTargets = db.prepare(
+    `SELECT p.endpoint, p.p256dh, p.auth FROM push_subscriptions p JOIN users u ON u.id = p.user_id
+     WHERE u.school_id = ? AND u.kind = 'parent' AND u.mis_id = ?`,
+  );
+  const accountEmail = db
+    .prepare(
+      "SELECT email FROM users WHERE school_id = ? AND kind = 'parent' AND mis_id = ? AND password_hash IS NOT NULL LIMIT 1",
+    )
+    .pluck();
+  const misEmail = db
+    .prepare(
+      "SELECT json_extract(data, '$.email') FROM mis_records WHERE school_id = ? AND kind = 'contact' AND mis_id = ?",
+    )
+    .pluck();
+  const isActivated = db
+    .prepare(
+      "SELECT 1 FROM users WHERE school_id = ? AND kind = 'parent' AND mis_id = ? AND password_hash IS NOT NULL",
+    )
+    .pluck();
+  const finish = db.prepare(
+    `UPDATE notifications SET status = ?, done_at = ?, last_error = ?
+     WHERE school_id = ? AND message_id = ? AND contact_id = ? AND status = 'pending'`,
+  );
+  const retry = db.prepare(
+    `UPDATE notifications SET attempts = attempts + 1, next_at = ?, last_error = ?
+     WHERE school_id = ? AND message_id = ? AND contact_id = ? AND status = 'pending'`,
+  );
+  const about = db.prepare(
+    `SELECT s.name AS school, s.email_includes_text AS includeText, m.subject, m.body
+     FROM messages m JOIN schools s ON s.id = m.school_id WHERE m.school_id = ? AND m.id = ?`,
+  );
+  const dropSubscription = db.prepare('DELETE FROM push_subscriptions WHERE endpoint = ?');
+  const saveSubscription = db.prepare(
+    `INSERT INTO push_subscriptions (endpoint, school_id, user_id, session_id_hash, p256dh, auth, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (endpoint) DO UPDATE SET school_id = excluded.school_id, user_id = excluded.user_id,
+       session_id_hash = excluded.session_id_hash, p256dh = excluded.p256dh, auth = excluded.auth`,
+  );
+  const removeOwnSubscription = db.prepare(
+    'DELETE FROM push_subscriptions WHERE endpoint = ? AND user_id = ?',
+  );
+  const totals = db.prepare(
+    `SELECT status, COUNT(*) AS n, SUM(attempts > 0) AS failing FROM notifications WHERE school_id = ? GROUP BY status`,
+  );
+  const lastError = db
+    .prepare(
+      "SELECT last_error FROM notifications WHERE school_id = ? AND status = 'pending' AND last_error IS NOT NULL ORDER BY next_at DESC LIMIT 1",
+    )
+    .pluck();
+  const unreached = db.prepare(
+    `SELECT n.contact_id, n.last_error FROM notifications n
+     WHERE n.school_id = ? AND n.message_id = ? AND n.status IN ('unreached', 'pending') ORDER BY n.contact_id`,
+  );
+  return {
+    due: (now: Date, limit: number): Notice[] =>
+      (
+        due.all(now.toISOString(), limit) as {
+          school_id: number;
+          message_id: string;
+          contact_id: string;
+          attempts: number;
+        }[]
+      ).map((row) => ({
+        schoolId: row.school_id,
+        messageId: row.message_id,
+        contactId: row.contact_id,
+        attempts: row.attempts,
+      })),
+    pushTargets: (notice: Notice): PushTarget[] =>
+      pushTargets.all(notice.schoolId, notice.contactId) as PushTarget[],
+    emailOf(notice: Notice): string | null {
+      const address =
+        (accountEmail.get(notice.schoolId, notice.contactId) as string | undefined) ??
+        (misEmail.get(notice.schoolId, notice.contactId) as string | null | undefined);
+      return address ?? null;
+    },
+    /** The school's name and, where the school allows it in emails, the message itself. */
+    about(notice: Notice): { school: string; includeText: boolean; subject: string; body: string } | null {
+      const row = about.get(notice.schoolId, notice.messageId) as
+        { school: string; includeText: number; subject: string; body: string } | undefined;
+      return row ? { ...row, includeText: row.includeText === 1 } : null;
+    },
+    isActivated: (notice: Notice): boolean =>
+      isActivated.get(notice.schoolId, notice.contactId) !== undefined,
+    finish(
+      notice: Notice,
+      status: 'pushed' | 'emailed' | 'unreached',
+      now: Date,
+      why: string | null = null,
+    ): void {
+      finish.run(status, now.toISOString(), why, notice.schoolId, notice.messageId, notice.contactId);
+    },
+    retry(notice: Notice, nextAt: Date, error: string): void {
+      retry.run(nextAt.toISOString(), error, notice.schoolId, notice.messageId, notice.contactId);
+    },
+    dropSubscription(endpoint: string): void {
+      dropSubscription.run(endpoint);
+    },
+    saveSubscription(
+      target: PushTarget,
+      owner: { readonly schoolId: number; readonly userId: number; readonly sessionIdHash: string },
+      now: Date,
+    ): void {
+      saveSubscription.run(
+        target.endpoint,
+        owner.schoolId,
+        owner.userId,
+        owner.sessionIdHash,
+        target.p256dh,
+        target.auth,
+        now.toISOString(),
+      );
+    },
+    removeSubscription(endpoint: string, userId: number): void {
+      removeOwnSubscription.run(endpoint, userId);
+    },
+    totals(schoolId: number): NoticeTotals {
+      const rows = totals.all(schoolId) as { status: string; n: number; failing: number | null }[];
+      const count = (status: string): number => rows.find((row) => row.status === status)?.n ?? 0;
+      return {
+        pending: count('pending'),
+        failing: rows.find((row) => row.status === 'pending')?.failing ?? 0,
+        pushed: count('pushed'),
+        emailed: count('emailed'),
+        unreached: count('unreached'),
+        lastError: (lastError.get(schoolId) as string | undefined) ?? null,
+      };
+    },
+    unreached: (schoolId: number, messageId: string): { contactId: string; reason: string | null }[] =>
+      (unreached.all(schoolId, messageId) as { contact_id: string; last_error: string | null }[]).map(
+        (row) => ({
+          contactId: row.contact_id,
+          reason: row.last_error,
+        }),
+      ),
+  };
+}
+
+export type NotifyStore = ReturnType<typeof notifyStore>;
