@@ -104,7 +104,11 @@ export class StandInPushService {
 
   async stop(): Promise<void> {
     this.agent.destroy();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      this.#server.close(() => {
+        resolve();
+      }),
+    );
     rmSync(this.#dir, { recursive: true, force: true });
   }
 }

@@ -112,7 +112,7 @@ function sendToAClass(): string[] {
 }
 
 /** Gives a contact an activated account with a phone subscribed to pushes. */
-async function subscribedParent(contactId: string, id: string) {
+function subscribedParent(contactId: string, id: string) {
   const { db } = temp;
   const user = createUser(
     db,
@@ -166,7 +166,7 @@ describe('the notifier', () => {
     const recipients = sendToAClass();
     const [first] = recipients;
     if (!first) expect.fail('the class has parents');
-    await subscribedParent(first, 'phone-a');
+    subscribedParent(first, 'phone-a');
     const port = await freePort();
     const smtp = await LocalSmtp.start(port);
     try {
@@ -248,7 +248,7 @@ describe('the notifier', () => {
   it('drops a subscription the push service says is gone, and emails instead', async () => {
     const [first] = sendToAClass();
     if (!first) expect.fail();
-    await subscribedParent(first, 'old-phone');
+    subscribedParent(first, 'old-phone');
     push.answer = 410;
     const port = await freePort();
     const smtp = await LocalSmtp.start(port);
