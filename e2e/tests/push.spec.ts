@@ -52,3 +52,9 @@ test('a push to the service worker shows a notification with no message text, an
       },
     ]);
 });
+
+test('a school admin sees on the home page whether parents are being reached', async ({ page }) => {
+  await new SignInPage(page).signInAs(demoSignIn('School admin'));
+  const card = page.getByRole('region', { name: 'Reaching parents' });
+  await expect(card).toContainText(/\d+ notified on their phones, \d+ by email, \d+ not reached\./);
+});

@@ -158,6 +158,41 @@ describe('npx schoolping', { timeout: 60_000 }, () => {
     expect(cli('held', '--accept', '99').stderr).toContain('no held snapshot 99');
   });
 
+  it('lists the parents no push or email reached for a message, as a table or as JSON', () => {
+    const db = new Database(join(dataDir, 'schoolping.sqlite'));
+    try {
+      const schoolId = db.prepare('SELECT id FROM schools ORDER BY id LIMIT 1').pluck().get() as number;
+      const contacts = db
+        .prepare("SELECT mis_id FROM mis_records WHERE kind = 'contact' ORDER BY mis_id LIMIT 3")
+        .pluck()
+        .all() as string[];
+      db.prepare(
+        `INSERT INTO messages (school_id, id, subject, body, audience, sent, sent_at)
+         VALUES (?, 'm-cli', 'Trip', 'Bring a coat', '{"kind":"school"}', '{}', '2026-11-10T09:00:00Z')`,
+      ).run(schoolId);
+      const notice = db.prepare(
+        "INSERT INTO notifications (school_id, message_id, contact_id, status, next_at, last_error) VALUES (?, 'm-cli', ?, ?, '2026-11-10T09:00:00Z', ?)",
+      );
+      notice.run(schoolId, contacts[0], 'unreached', 'no push subscription, and email is not set up');
+      notice.run(schoolId, contacts[1], 'pending', 'email: connect ECONNREFUSED');
+      notice.run(schoolId, contacts[2], 'pushed', null);
+    } finally {
+      db.close();
+    }
+    const json = cli('unreached', '--message', 'm-cli', '--json');
+    expect(json.status).toBe(0);
+    const rows = JSON.parse(json.stdout) as { contactId: string; reason: string }[];
+    expect(rows.map((row) => row.reason).sort()).toEqual([
+      'no push subscription, and email is not set up',
+      'still trying (email: connect ECONNREFUSED)',
+    ]);
+    const people = cli('unreached', '--message', 'm-cli');
+    expect(people.stdout).toMatch(/^2 parents not reached:\nparent +email +why\n-+/);
+    const unknown = cli('unreached', '--message', 'nope');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('has no message nope');
+  });
+
   it('adds a staff account with a one-time code, issues parents’ codes as CSV, and verifies the audit log', () => {
     const added = cli(
       'user-add',

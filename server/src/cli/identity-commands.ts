@@ -15,6 +15,8 @@ import { resealSecrets } from '../secrets/at-rest.ts';
 import { addKey } from '../secrets/keyring.ts';
 import { idFlag, requiredFlag, UsageError, type Command } from './args.ts';
 import { pickSchool, withDb } from './with-db.ts';
+import { print, table } from './output.ts';
+import { notifyStore } from '../notify/notify-store.ts';
 
 const STAFF_ROLES = ROLES.filter((role) => role !== 'parent');
 
@@ -35,6 +37,31 @@ function csvCell(value: string): string {
 }
 
 export const identityCommands: Record<string, Command> = {
+  unreached: {
+    usage: 'unreached --message ID [--school ID] [--json]',
+    summary: 'Parents no push or email reached for a message, to give a printed copy.',
+    run(args) {
+      const messageId = requiredFlag(args, '--message');
+      return withDb((db) => {
+        const school = pickSchool(db, idFlag(args, '--school'));
+        const parents = notifyStore(db).unreached(school.id, messageId);
+        if (parents === null) {
+          console.error(`${school.name} has no message ${messageId}.`);
+          return 1;
+        }
+        print(args, parents, (rows) =>
+          rows.length === 0
+            ? 'Every parent this message was for has been reached.'
+            : `${rows.length} parent${rows.length === 1 ? '' : 's'} not reached:\n` +
+              table(
+                ['parent', 'email', 'why'],
+                rows.map((row) => [row.name, row.email ?? '(none)', row.reason]),
+              ),
+        );
+        return 0;
+      });
+    },
+  },
   'user-add': {
     usage: 'user-add --email E --name N --role R[,R] [--school ID]',
     summary: 'Create a staff account and print its one-time activation code.',

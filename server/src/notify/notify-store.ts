@@ -27,8 +27,12 @@ export interface NoticeTotals {
 export interface Unreached {
   readonly contactId: string;
   readonly name: string;
+  readonly email: string | null;
   readonly reason: string;
 }
+
+/** Push subscriptions kept per person; the oldest goes when another device subscribes. */
+export const DEVICES_PER_PERSON = 5;
 
 /** Every statement about push subscriptions and the notification queue. */
 export function notifyStore(db: Db) {
@@ -74,6 +78,11 @@ export function notifyStore(db: Db) {
      ON CONFLICT (endpoint) DO UPDATE SET school_id = excluded.school_id, user_id = excluded.user_id,
        session_id_hash = excluded.session_id_hash, p256dh = excluded.p256dh, auth = excluded.auth`,
   );
+  // A person's devices: a handful. More would let one account make the server post at will.
+  const keepNewest = db.prepare(
+    `DELETE FROM push_subscriptions WHERE user_id = ? AND endpoint NOT IN (
+       SELECT endpoint FROM push_subscriptions WHERE user_id = ? ORDER BY created_at DESC, endpoint DESC LIMIT ?)`,
+  );
   const removeOwnSubscription = db.prepare(
     'DELETE FROM push_subscriptions WHERE endpoint = ? AND user_id = ?',
   );
@@ -86,9 +95,14 @@ export function notifyStore(db: Db) {
     )
     .pluck();
   const unreached = db.prepare(
-    `SELECT n.contact_id, n.last_error FROM notifications n
-     WHERE n.school_id = ? AND n.message_id = ? AND n.status IN ('unreached', 'pending') ORDER BY n.contact_id`,
+    `SELECT n.contact_id, n.status, n.last_error,
+            json_extract(c.data, '$.forename') || ' ' || json_extract(c.data, '$.surname') AS name,
+            json_extract(c.data, '$.email') AS email
+     FROM notifications n
+     LEFT JOIN mis_records c ON c.school_id = n.school_id AND c.kind = 'contact' AND c.mis_id = n.contact_id
+     WHERE n.school_id = ? AND n.message_id = ? AND n.status IN ('unreached', 'pending') ORDER BY name`,
   );
+  const messageExists = db.prepare('SELECT 1 FROM messages WHERE school_id = ? AND id = ?').pluck();
   return {
     due: (now: Date, limit: number): Notice[] =>
       (
@@ -148,6 +162,7 @@ export function notifyStore(db: Db) {
         target.auth,
         now.toISOString(),
       );
+      keepNewest.run(owner.userId, owner.userId, DEVICES_PER_PERSON);
     },
     removeSubscription(endpoint: string, userId: number): void {
       removeOwnSubscription.run(endpoint, userId);
@@ -164,13 +179,26 @@ export function notifyStore(db: Db) {
         lastError: (lastError.get(schoolId) as string | undefined) ?? null,
       };
     },
-    unreached: (schoolId: number, messageId: string): { contactId: string; reason: string | null }[] =>
-      (unreached.all(schoolId, messageId) as { contact_id: string; last_error: string | null }[]).map(
-        (row) => ({
-          contactId: row.contact_id,
-          reason: row.last_error,
-        }),
-      ),
+    /** Parents no channel has reached for a message (null when there is no such message). */
+    unreached(schoolId: number, messageId: string): Unreached[] | null {
+      if (messageExists.get(schoolId, messageId) === undefined) return null;
+      const rows = unreached.all(schoolId, messageId) as {
+        contact_id: string;
+        status: string;
+        last_error: string | null;
+        name: string | null;
+        email: string | null;
+      }[];
+      return rows.map((row) => ({
+        contactId: row.contact_id,
+        name: row.name ?? `Contact ${row.contact_id}`,
+        email: row.email,
+        reason:
+          row.status === 'pending'
+            ? `still trying${row.last_error ? ` (${row.last_error})` : ''}`
+            : (row.last_error ?? 'not reached'),
+      }));
+    },
   };
 }
 
