@@ -39,3 +39,12 @@ export async function measureAsync(task: () => Promise<unknown>, runs: number): 
   if (sink.length !== runs + 1) throw new Error('lost a result');
   return { medianMs: times[Math.floor(times.length / 2)] ?? Number.NaN, runs };
 }
+
+/** One figure of the sync section: what was measured, as a ratio against its own yardstick. */
+export interface SyncFigure {
+  readonly name: string;
+  readonly value: string;
+  readonly ratio: number;
+  readonly target: string;
+  readonly note: string;
+}
