@@ -107,3 +107,37 @@ test('a teacher sends to one class, its parents see it live, and a bulk delete t
     [teacherContext, first.context, second.context, other.context].map((each) => each.close()),
   );
 });
+
+test('every message screen has no serious accessibility issue, on a phone and on a tablet', async ({
+  browser,
+}) => {
+  for (const viewport of [PHONE, TABLET]) {
+    const staffContext = await browser.newContext({ viewport });
+    const teacher = await staffContext.newPage();
+    await new SignInPage(teacher).signInAs(demoSignIn('Teacher'));
+    const compose = new NewMessagePage(teacher);
+    await compose.open();
+    await teacher.getByRole('radio', { name: 'Whole school' }).check();
+    await expect(compose.preview).toContainText('will receive this message');
+    expect(await seriousAccessibilityIssues(teacher), `new message ${viewport.width}`).toEqual([]);
+    const sent = new SentPage(teacher);
+    await sent.open();
+    expect(await seriousAccessibilityIssues(teacher), `sent ${viewport.width}`).toEqual([]);
+    await teacher.getByRole('link', { name: 'Class assembly' }).click();
+    await expect(teacher.getByRole('heading', { name: 'Recipients' })).toBeVisible();
+    await expect(teacher.getByRole('table')).toBeVisible();
+    expect(await seriousAccessibilityIssues(teacher), `message ${viewport.width}`).toEqual([]);
+    await staffContext.close();
+
+    const parentContext = await browser.newContext({ viewport });
+    const parent = await parentContext.newPage();
+    await new SignInPage(parent).signInAs(demoSignIn('Parent'));
+    await new InboxPage(parent).open();
+    expect(await seriousAccessibilityIssues(parent), `inbox ${viewport.width}`).toEqual([]);
+    await parent.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Children' }).click();
+    await expect(parent.getByRole('heading', { level: 1, name: 'Children' })).toBeVisible();
+    await expect(parent.getByRole('listitem').filter({ hasText: 'Poppy Daley' })).toBeVisible();
+    expect(await seriousAccessibilityIssues(parent), `children ${viewport.width}`).toEqual([]);
+    await parentContext.close();
+  }
+});

@@ -1,4 +1,4 @@
-import { docName, type Intent } from '@schoolping/shared';
+import { DOC_SHAPE_VERSION, docName, type Intent } from '@schoolping/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
 import { startSyncServer, type SyncServer } from '../../test/sync-server.ts';
@@ -90,7 +90,7 @@ describe('the stock y-websocket client', () => {
       subject: 'Harvest festival',
       body: 'Tins for the food bank, please.',
     });
-    expect(doc.getMap('meta').toJSON()).toEqual({ version: 1, kind: 'parent-inbox' });
+    expect(doc.getMap('meta').toJSON()).toEqual({ version: DOC_SHAPE_VERSION, kind: 'parent-inbox' });
   });
 
   it('is refused another family’s inbox, and a socket with no session at all', async () => {

@@ -30,7 +30,7 @@ export function decideMessageSend(
 /** Delete every selected message or none; a deleted message keeps no subject or body. */
 export function decideMessageDelete(
   intent: IntentOf<'message-delete'>,
-  _ctx: DecideContext,
+  ctx: DecideContext,
   reads: DecisionReads,
   stamp: Stamp,
 ): Effect[] {
@@ -47,6 +47,16 @@ export function decideMessageDelete(
       'already-deleted',
       `A selected message was already deleted ${stampWords(already.deleted)}.`,
       { messageId: already.id },
+    );
+  }
+  // Staff tidy their own Sent; a school admin may tidy anyone's.
+  const isAdmin = ctx.actor.roles.includes('school-admin');
+  const others = messages.find((message) => message.sent.actorId !== ctx.actor.id);
+  if (others && !isAdmin) {
+    throw new Rejection(
+      'not-permitted',
+      `Only ${others.sent.actorName}, who sent it, or a school admin can delete a message they sent.`,
+      { messageId: others.id },
     );
   }
   return [{ kind: 'messages-deleted', messageIds: ids, stamp }];

@@ -453,6 +453,12 @@ describe('apply: properties over sequences of intents', () => {
           if (isParent && intent.type === 'message-delete') {
             expect(verdict).toMatchObject({ status: 'rejected', reason: 'not-permitted' });
           }
+          // Staff delete only what they sent; a school admin may delete anyone's.
+          if (intent.type === 'message-delete' && verdict.status === 'accepted') {
+            const senders = intent.payload.messageIds.map((id) => before.messages[id]?.sent.actorId);
+            const isAdmin = ctx.actor.roles.includes('school-admin');
+            expect(isAdmin || senders.every((sender) => sender === ctx.actor.id)).toBe(true);
+          }
         }
       }),
       { numRuns: 150 },
