@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { demoSignIn } from './demo-data.ts';
+import { HomePage } from './home-page.ts';
 import { InboxPage, NewMessagePage, PHONE, SentPage, TABLET } from './messages-pages.ts';
 import { SyncLine } from './network-switch.ts';
 import { SignInPage } from './sign-in-page.ts';
@@ -72,4 +73,29 @@ test('a parent reads a message offline; once back online, the teacher’s read c
   line.restore();
   await expect(sent.row(subject)).toContainText(`${countBefore + 1} of`, { timeout: 45_000 });
   await Promise.all([teacherContext.close(), parentContext.close()]);
+});
+
+test('after the first sign-in, the inbox and a message open with the network off', async ({
+  page,
+  context,
+}) => {
+  await new SignInPage(page).signInAs(demoSignIn('Parent'));
+  await new HomePage(page).waitForServiceWorkerControl();
+  const inbox = new InboxPage(page);
+  await inbox.open();
+  const first = page.getByRole('main').getByRole('list').getByRole('link').first();
+  const subject = (await first.innerText()).replace(/^Unread\s+/, '').trim();
+  await expect
+    .poll(async () => Object.keys(await new SyncStatusBar(page).storedDocuments()).length)
+    .toBeGreaterThan(0);
+
+  await page.routeWebSocket(/\/sync/, (socket) => {
+    void socket.close();
+  });
+  await context.setOffline(true);
+  await page.goto('/inbox');
+  await expect(inbox.heading).toBeVisible();
+  await expect(new SyncStatusBar(page).connection).toHaveText('Offline');
+  await inbox.message(subject).click();
+  await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
 });

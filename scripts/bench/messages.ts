@@ -1,5 +1,12 @@
 import 'fake-indexeddb/auto';
-import { docName, effectiveDay, resolveRecipients, rosterOn, type InboxMessage } from '@schoolping/shared';
+import {
+  docName,
+  effectiveDay,
+  encodeInboxEntry,
+  resolveRecipients,
+  rosterOn,
+  type InboxMessage,
+} from '@schoolping/shared';
 import * as Y from 'yjs';
 import { loadRoster } from '../../server/src/db/school-store.ts';
 import { openLocalDb } from '../../web/src/lib/local-db.ts';
@@ -27,8 +34,10 @@ function message(index: number): InboxMessage {
  * as plain rows from IndexedDB and sorting them.
  */
 export async function inboxOpenOffline(): Promise<SyncFigure> {
+  const { Dexie } = await import('dexie');
+  await Promise.all([Dexie.delete('bench-inbox'), Dexie.delete('bench-plain')]);
   const local = openLocalDb('bench-inbox');
-  const plain = new (await import('dexie')).Dexie('bench-plain') as import('dexie').Dexie & {
+  const plain = new Dexie('bench-plain') as import('dexie').Dexie & {
     messages: import('dexie').EntityTable<InboxMessage & { readAt: string | null }, 'id'>;
   };
   plain.version(1).stores({ messages: 'id' });
@@ -38,9 +47,9 @@ export async function inboxOpenOffline(): Promise<SyncFigure> {
   const updates: Uint8Array[] = [];
   server.on('update', (update: Uint8Array) => updates.push(update));
   server.transact(() => {
-    for (const each of messages.slice(0, 901)) server.getMap('messages').set(each.id, each);
+    for (const each of messages.slice(0, 901)) server.getMap('messages').set(each.id, encodeInboxEntry(each));
   });
-  for (const each of messages.slice(901)) server.getMap('messages').set(each.id, each);
+  for (const each of messages.slice(901)) server.getMap('messages').set(each.id, encodeInboxEntry(each));
   for (const each of messages.slice(0, 600)) server.getMap('reads').set(each.id, each.sentAt);
   const name = 's1.inbox._43.2026';
   await local.docUpdates.bulkAdd([

@@ -1,4 +1,4 @@
-import { docName } from '@schoolping/shared';
+import { decodeInboxEntry, docName } from '@schoolping/shared';
 import * as Y from 'yjs';
 import { afterEach, expect, it } from 'vitest';
 import { createAppWithContext } from './app.ts';
@@ -39,6 +39,6 @@ it('gives a fresh demo a term of messages, in Karen Daley’s inbox and in Sent,
   Y.applyUpdate(doc, sync.documents.state(inbox));
   const messages = doc.getMap('messages');
   expect(messages.size).toBe(9);
-  expect(messages.get('demo-message-1')).toMatchObject({ subject: 'Welcome back' });
+  expect(decodeInboxEntry(messages.get('demo-message-1'))).toMatchObject({ subject: 'Welcome back' });
   expect(doc.getMap('reads').size).toBe(4);
 });

@@ -5,6 +5,7 @@ export * from './roster/types.ts';
 export * from './roster/roster-on.ts';
 export * from './wallet/types.ts';
 export * from './wallet/wallet.ts';
+export * from './wallet/staying.ts';
 export * from './intents/schema.ts';
 export * from './intents/verdict.ts';
 export * from './intents/state.ts';

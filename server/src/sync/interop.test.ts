@@ -1,4 +1,4 @@
-import { DOC_SHAPE_VERSION, docName, type Intent } from '@schoolping/shared';
+import { DOC_SHAPE_VERSION, decodeInboxEntry, docName, type Intent } from '@schoolping/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
 import { startSyncServer, type SyncServer } from '../../test/sync-server.ts';
@@ -86,7 +86,7 @@ describe('the stock y-websocket client', () => {
     const cookie = await server.signIn(parentA);
     const { provider, doc } = connect(cookie, inboxA);
     await synced(provider);
-    expect(doc.getMap('messages').get('msg-1')).toMatchObject({
+    expect(decodeInboxEntry(doc.getMap('messages').get('msg-1'))).toMatchObject({
       subject: 'Harvest festival',
       body: 'Tins for the food bank, please.',
     });

@@ -1,5 +1,6 @@
 import {
   docName,
+  encodeInboxEntry,
   type DocRef,
   type Effect,
   type RosterView,
@@ -52,17 +53,19 @@ function projectEffect(context: ProjectionContext, effect: Effect): void {
       });
       const year = academicYearAt(message.sent.at);
       for (const recipient of effect.recipients) {
-        const entry = inboxEntry(
-          {
-            id: message.id,
-            subject: message.subject,
-            body: message.body,
-            audience: JSON.stringify(message.audience),
-            sent: JSON.stringify(message.sent),
-            sent_at: message.sent.at,
-            pupil_ids: JSON.stringify(recipient.pupilIds),
-          },
-          roster,
+        const entry = encodeInboxEntry(
+          inboxEntry(
+            {
+              id: message.id,
+              subject: message.subject,
+              body: message.body,
+              audience: JSON.stringify(message.audience),
+              sent: JSON.stringify(message.sent),
+              sent_at: message.sent.at,
+              pupil_ids: JSON.stringify(recipient.pupilIds),
+            },
+            roster,
+          ),
         );
         context.session.addEntryIfBuilt(
           ref(schoolId, 'parent-inbox', recipient.contactId, year),

@@ -1,6 +1,7 @@
 import {
   academicYearOf,
   DEFAULT_CONTACT_POLICY,
+  encodeInboxEntry,
   type ContactPolicy,
   type DirectoryGroup,
   type DirectoryLink,
@@ -105,11 +106,11 @@ export function academicYearAt(at: string): number {
 
 function buildInbox(source: ReadModelSource, ydoc: Y.Doc, ref: DocRef, roster: RosterView): void {
   const rows = ref.owner === null ? [] : source.inboxRows(ref.schoolId, ref.owner);
-  const messages = new Map<string, InboxMessage>();
+  const messages = new Map<string, string>();
   const reads = new Map<string, string>();
   for (const row of rows) {
     if (academicYearAt(row.sent_at) !== ref.academicYear) continue;
-    messages.set(row.id, inboxEntry(row, roster));
+    messages.set(row.id, encodeInboxEntry(inboxEntry(row, roster)));
     if (row.read_at !== null) reads.set(row.id, row.read_at);
   }
   syncMap(ydoc.getMap('messages'), messages);

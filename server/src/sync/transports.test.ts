@@ -1,4 +1,4 @@
-import { docName, type Intent } from '@schoolping/shared';
+import { decodeInboxEntry, docName, type Intent } from '@schoolping/shared';
 import * as Y from 'yjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
@@ -85,7 +85,7 @@ describe('POST /api/sync, for networks that break WebSockets', () => {
     const answer = await post(parentCookie, [writeNamed(inbox, step1Message(Y.encodeStateVector(inboxDoc)))]);
     expect(answer.headers.get('content-type')).toBe('application/octet-stream');
     applyAnswer(new Uint8Array(await answer.arrayBuffer()), { [inbox]: inboxDoc });
-    expect(inboxDoc.getMap('messages').get('msg-1')).toMatchObject({
+    expect(decodeInboxEntry(inboxDoc.getMap('messages').get('msg-1'))).toMatchObject({
       subject: 'Trip',
       body: 'Coats, please.',
     });

@@ -2,6 +2,7 @@ import { londonDate, type IsoDate } from '../dates.ts';
 import { negatePence, sumPence, type Pence } from '../money.ts';
 import type { RosterView } from '../roster/types.ts';
 import type { LedgerEntry, Stamp, Wallet, WalletBook } from './types.ts';
+import { stayingSentence, type StayingChild } from './staying.ts';
 
 export function openWallet(id: string, contactId: string): Wallet {
   return { id, contactId, status: 'open', closed: null, settled: null };
@@ -31,15 +32,21 @@ export function canClose(wallet: Wallet, roster: RosterView): CloseCheck {
   const joining = contact.joiningPupilIds
     .map((id) => roster.joining.get(id))
     .filter((pupil): pupil is NonNullable<typeof pupil> => pupil !== undefined);
-  const staying = [...onRoll, ...joining];
-  if (staying.length === 0) return { ok: true };
-  const names = staying.map((pupil) => `${pupil.forename} ${pupil.surname}`);
-  const who =
-    names.length === 1 ? `${names[0]} is` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are`;
+  if (onRoll.length + joining.length === 0) return { ok: true };
+  const staying: StayingChild[] = [
+    ...onRoll.map((pupil) => ({
+      name: `${pupil.forename} ${pupil.surname}`,
+      className:
+        pupil.registrationGroupId === null
+          ? null
+          : (roster.groups.get(pupil.registrationGroupId)?.name ?? null),
+    })),
+    ...joining.map((pupil) => ({ name: `${pupil.forename} ${pupil.surname}`, className: null })),
+  ];
   return {
     ok: false,
     reason: 'child-staying',
-    sentence: `${who} still at the school, so ${contact.forename} ${contact.surname}'s wallet stays open.`,
+    sentence: stayingSentence(`${contact.forename} ${contact.surname}`, staying),
   };
 }
 

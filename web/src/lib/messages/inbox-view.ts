@@ -1,4 +1,4 @@
-import type { InboxChild, InboxMessage } from '@schoolping/shared';
+import { decodeInboxEntry, type InboxChild, type InboxMessage } from '@schoolping/shared';
 import type { Doc } from 'yjs';
 import { entriesOf } from './docs';
 import { outboxEntries } from './outbox-view';
@@ -19,7 +19,9 @@ export function inboxRows(inboxes: readonly Doc[], outbox: Doc | undefined): Inb
   const rows = new Map<string, InboxRow>();
   for (const inbox of inboxes) {
     const reads = entriesOf<string>(inbox, 'reads');
-    for (const message of entriesOf<InboxMessage>(inbox, 'messages').values()) {
+    for (const entry of entriesOf<unknown>(inbox, 'messages').values()) {
+      const message = decodeInboxEntry(entry);
+      if (!message) continue;
       rows.set(message.id, { ...message, readAt: reads.get(message.id) ?? readHere.get(message.id) ?? null });
     }
   }
