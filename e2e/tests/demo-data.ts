@@ -78,3 +78,16 @@ function parseCsv(text: string): string[][] {
   if (cell !== '' || row.length > 0) rows.push([...row, cell]);
   return rows;
 }
+
+/** A staff account made with the CLI, as a school admin would; returns its one-time code. */
+export function addStaffAccount(name: string, email: string, role: string): string {
+  const root = join(import.meta.dirname, '..', '..');
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'server/src/cli.ts', 'user-add', '--email', email, '--name', name, '--role', role],
+    { cwd: root, env: { ...process.env, DATA_DIR: dataDir() }, encoding: 'utf8' },
+  );
+  const code = out.trim().split('\n').at(-1);
+  if (!code) throw new Error(`No activation code in: ${out}`);
+  return code;
+}

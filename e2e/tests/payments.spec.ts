@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { seriousAccessibilityIssues } from './accessibility.ts';
 import { demoSignIn } from './demo-data.ts';
 import { PHONE, TABLET } from './messages-pages.ts';
+import { openManageWallets } from './payments-pages.ts';
 import { SignInPage } from './sign-in-page.ts';
 
 test('a payments admin closes a leaver’s wallet and marks it as settled; a staying child keeps a wallet open', async ({
@@ -10,9 +12,7 @@ test('a payments admin closes a leaver’s wallet and marks it as settled; a sta
   const context = await browser.newContext({ viewport: TABLET });
   const page = await context.newPage();
   await new SignInPage(page).signInAs(demoSignIn('Payments admin'));
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Payment' }).click();
-  await page.getByRole('link', { name: 'Manage Wallets' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Manage Wallets' })).toBeVisible();
+  await openManageWallets(page);
   const filter = page.getByRole('searchbox', { name: 'Filter results' });
 
   // Mark Daley's wallet stays open: Alfie is staying, and the tick says so.
@@ -22,6 +22,16 @@ test('a payments admin closes a leaver’s wallet and marks it as settled; a sta
   await expect(page.getByRole('row', { name: /Mark Daley/ })).toContainText(
     /Alfie Daley \(2 Hazel\) (is|are) still at the school/,
   );
+
+  // Money taken at the office goes on an open wallet, in pounds and pence.
+  const markRow = page.getByRole('row', { name: /Mark Daley/ });
+  await markRow.getByText('▸').click();
+  await markRow.getByRole('button', { name: 'Record a top-up or charge' }).click();
+  const entry = page.getByRole('dialog', { name: 'Record a top-up or charge' });
+  await entry.getByLabel('Amount in £').fill('5');
+  await entry.getByLabel('What it is for').fill('Cash at the office');
+  await entry.getByRole('button', { name: 'Record' }).click();
+  await expect(markRow).toContainText('£37.50');
 
   // A family whose only child has left.
   await filter.fill('Karen Shah');
@@ -51,6 +61,20 @@ test('a payments admin closes a leaver’s wallet and marks it as settled; a sta
   await expect(row.getByRole('cell').nth(5)).toHaveText(/\d{1,2} \w{3} \d{4}/);
   // No way back: a settled wallet offers nothing to reopen it.
   await expect(page.getByRole('button', { name: /re-?open/i })).toHaveCount(0);
+
+  // The finance office's export lists the refund.
+  await page.getByLabel('Refunds from').fill('2027-01-01');
+  await page.getByLabel('to', { exact: true }).fill('2027-12-31');
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download settlements (CSV)' }).click(),
+  ]);
+  const text = readFileSync(await file.path(), 'utf8');
+  expect(text).toMatch(
+    /^parent,children,amount refunded,refund date,closed on,closed by,settled on,settled by\r\n/,
+  );
+  expect(text).toContain('Karen Shah,');
+  expect(text).toContain(',£89.50,');
 
   await page.setViewportSize(PHONE);
   expect(await seriousAccessibilityIssues(page)).toEqual([]);

@@ -10,6 +10,7 @@ import { decideOnce } from '../../server/src/intents/decide-once.ts';
 import { RosterCache } from '../../server/src/intents/roster-cache.ts';
 import { measure, measureAsync, type SyncFigure } from './measure.ts';
 import { inboxOpenOffline, wholeSchoolPreview } from './messages.ts';
+import { manageWalletsFigures } from './payments.ts';
 import { parents, syncSchool, type SyncSchool } from './sync-school.ts';
 
 const BODY =
@@ -25,6 +26,7 @@ export async function syncFigures(): Promise<SyncFigure[]> {
     await schoolYear(),
     await inboxOpenOffline(),
     wholeSchoolPreview(school),
+    ...(await manageWalletsFigures()),
   ];
   return figures;
 }

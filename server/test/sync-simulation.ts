@@ -261,9 +261,22 @@ function makeIntent(random: SeededRandom, base: SimulationBase, device: Device, 
   let intent: Intent;
   if (roles.includes('payments-admin')) {
     const walletId = random.chance(0.85) ? random.pick(base.leaverWallets) : base.stayingWallet;
-    intent = random.chance(0.5)
-      ? { ...envelope, type: 'wallet-close', payload: { walletIds: [walletId] } }
-      : { ...envelope, type: 'wallet-settle', payload: { walletId, refundDate: isoDate('2027-07-24') } };
+    const roll = random.next();
+    intent =
+      roll < 0.4
+        ? { ...envelope, type: 'wallet-close', payload: { walletIds: [walletId] } }
+        : roll < 0.8
+          ? { ...envelope, type: 'wallet-settle', payload: { walletId, refundDate: isoDate('2027-07-24') } }
+          : {
+              ...envelope,
+              type: 'wallet-entry',
+              payload: {
+                walletId,
+                kind: random.chance(0.5) ? 'top-up' : 'charge',
+                amount: random.int(1, 5000),
+                description: 'Trip to the farm',
+              },
+            };
   } else if (roles.includes('parent')) {
     intent = { ...envelope, type: 'message-read', payload: { messageId } };
   } else {

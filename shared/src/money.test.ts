@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addPence, formatPence, isPence, negatePence, pence, sumPence } from './money.ts';
+import { addPence, formatPence, isPence, negatePence, parsePounds, pence, sumPence } from './money.ts';
 
 describe('formatPence', () => {
   it('formats pounds the way people read them', () => {
@@ -73,5 +73,25 @@ describe('sumPence', () => {
 
   it('is zero for no entries', () => {
     expect(sumPence([])).toBe(0);
+  });
+});
+
+describe('parsePounds', () => {
+  it('reads what people type as whole pence', () => {
+    expect(parsePounds('12.50')).toBe(1250);
+    expect(parsePounds('£3')).toBe(300);
+    expect(parsePounds(' 1,000.05 ')).toBe(100005);
+    expect(parsePounds('0.1')).toBe(10);
+    for (const bad of ['', '£', '12.505', '-5', '1,00', 'ten', '1e3', '12.'])
+      expect(parsePounds(bad)).toBeNull();
+  });
+
+  it('reads back every amount formatPence writes', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e12 }), (amount) => {
+        expect(parsePounds(formatPence(pence(amount)))).toBe(amount);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -38,3 +38,16 @@ export function formatPence(amount: Pence): string {
   const rest = String(absolute % 100).padStart(2, '0');
   return `${sign}£${pounds}.${rest}`;
 }
+
+/**
+ * An amount a person typed in pounds ("12.50", "£3", "1,000.05") as whole pence, or null when it
+ * is not one: never a float on the way, so 0.1 + 0.2 cannot creep into a ledger.
+ */
+export function parsePounds(text: string): Pence | null {
+  const match = /^£?\s*(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match) return null;
+  const pounds = (match[1] ?? '').replaceAll(',', '');
+  const rest = (match[2] ?? '').padEnd(2, '0');
+  const amount = Number(pounds) * 100 + Number(rest);
+  return Number.isSafeInteger(amount) ? pence(amount) : null;
+}

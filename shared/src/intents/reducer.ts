@@ -5,12 +5,13 @@ import { decideMessageDelete, decideMessageRead, decideMessageSend } from './mes
 import type { Intent, IntentType } from './schema.ts';
 import type { DecideContext, DecisionReads } from './state.ts';
 import { Rejection, type Verdict } from './verdict.ts';
-import { decideWalletClose, decideWalletSettle } from './wallet-intents.ts';
+import { decideWalletClose, decideWalletSettle, decideWalletEntry } from './wallet-intents.ts';
 
 /** Which roles may ask for what. Parents can never delete messages; only payments admins touch wallets. */
 export const INTENT_ROLES: Readonly<Record<IntentType, readonly Role[]>> = {
   'wallet-close': ['payments-admin'],
   'wallet-settle': ['payments-admin'],
+  'wallet-entry': ['payments-admin'],
   'message-send': ['staff', 'school-admin'],
   'message-delete': ['staff', 'school-admin'],
   'message-read': ['parent'],
@@ -19,6 +20,7 @@ export const INTENT_ROLES: Readonly<Record<IntentType, readonly Role[]>> = {
 const NOT_PERMITTED: Readonly<Record<IntentType, string>> = {
   'wallet-close': 'Only a payments admin can close wallets.',
   'wallet-settle': 'Only a payments admin can mark wallets as settled.',
+  'wallet-entry': 'Only a payments admin can record money in or out of a wallet.',
   'message-send': 'Only school staff can send messages.',
   'message-delete': 'Only school staff can delete messages; parents cannot delete them.',
   'message-read': 'Only a parent marks their own messages as read.',
@@ -41,6 +43,8 @@ function effectsOf(intent: Intent, ctx: DecideContext, reads: DecisionReads, sta
       return decideWalletClose(intent, ctx, reads, stamp);
     case 'wallet-settle':
       return decideWalletSettle(intent, ctx, reads, stamp);
+    case 'wallet-entry':
+      return decideWalletEntry(intent, reads, stamp);
     case 'message-send':
       return decideMessageSend(intent, ctx, reads, stamp);
     case 'message-delete':

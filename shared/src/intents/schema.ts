@@ -13,6 +13,13 @@ const isoDay = z.string().refine(isIsoDate, 'must be a calendar date, YYYY-MM-DD
 const payloads = {
   'wallet-close': z.object({ walletIds: z.array(id).min(1).max(1000) }),
   'wallet-settle': z.object({ walletId: id, refundDate: isoDay }),
+  // Money taken in at the office (cash, a cheque) or spent (dinner money, a trip), in whole pence.
+  'wallet-entry': z.object({
+    walletId: id,
+    kind: z.enum(['top-up', 'charge']),
+    amount: z.number().int().positive().max(100_000),
+    description: z.string().trim().min(1).max(200),
+  }),
   'message-send': z.object({
     messageId: id,
     subject: z.string().trim().min(1).max(200),
@@ -37,6 +44,7 @@ const envelope = {
 export const intentSchema = z.discriminatedUnion('type', [
   z.object({ ...envelope, type: z.literal('wallet-close'), payload: payloads['wallet-close'] }),
   z.object({ ...envelope, type: z.literal('wallet-settle'), payload: payloads['wallet-settle'] }),
+  z.object({ ...envelope, type: z.literal('wallet-entry'), payload: payloads['wallet-entry'] }),
   z.object({ ...envelope, type: z.literal('message-send'), payload: payloads['message-send'] }),
   z.object({ ...envelope, type: z.literal('message-delete'), payload: payloads['message-delete'] }),
   z.object({ ...envelope, type: z.literal('message-read'), payload: payloads['message-read'] }),

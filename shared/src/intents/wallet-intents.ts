@@ -1,5 +1,5 @@
 import { formatDate, londonDate } from '../dates.ts';
-import { formatPence, negatePence } from '../money.ts';
+import { formatPence, negatePence, pence } from '../money.ts';
 import type { RosterView } from '../roster/types.ts';
 import type { Stamp, Wallet } from '../wallet/types.ts';
 import { canClose, refundEntry, stampDate } from '../wallet/wallet.ts';
@@ -96,4 +96,39 @@ export function decideWalletSettle(
   const refund: Effect[] =
     owed === 0 ? [] : [{ kind: 'ledger-entry', entry: refundEntry(walletId, owed, stamp, refundDate) }];
   return [...refund, { kind: 'wallet-settled', walletId, stamp, refundDate, refunded: owed }];
+}
+
+/**
+ * A top-up or a charge recorded by hand, on an open wallet only: a closed wallet's balance is what
+ * the parent is owed, and nothing may change it but its refund.
+ */
+export function decideWalletEntry(
+  intent: IntentOf<'wallet-entry'>,
+  reads: DecisionReads,
+  stamp: Stamp,
+): Effect[] {
+  const { walletId, kind, amount, description } = intent.payload;
+  const wallet = findWallet(reads, walletId);
+  if (wallet.closed) {
+    throw new Rejection(
+      'already-closed',
+      `This wallet was closed ${stampWords(wallet.closed)}: nothing more can be added to it or taken from it.`,
+      { walletId, closedBy: wallet.closed.actorName, closedAt: wallet.closed.at },
+    );
+  }
+  const moved = kind === 'top-up' ? pence(amount) : negatePence(pence(amount));
+  return [
+    {
+      kind: 'ledger-entry',
+      entry: {
+        id: `${stamp.intentId}:entry`,
+        walletId,
+        kind,
+        amount: moved,
+        at: stamp.at,
+        description,
+        flag: null,
+      },
+    },
+  ];
 }

@@ -1,7 +1,7 @@
 import { stayingSentence, type PaymentsWallet, type Verdict } from '@schoolping/shared';
 import type { Doc } from 'yjs';
-import { entriesOf } from '$lib/messages/docs';
-import { isPending, outboxEntries } from '$lib/messages/outbox-view';
+import { entriesOf } from '../messages/docs';
+import { isPending, outboxEntries } from '../messages/outbox-view';
 
 /** One row of Manage Wallets: the wallet as the server holds it, and what is waiting on this device. */
 export interface WalletRow extends PaymentsWallet {
@@ -10,6 +10,15 @@ export interface WalletRow extends PaymentsWallet {
   /** Null when the wallet may be closed; otherwise why not, in words. */
   readonly cannotClose: string | null;
 }
+
+/** One collator for every sort: `localeCompare` with a locale builds a new one at each call. */
+const BY_NAME = new Intl.Collator('en-GB');
+
+const folded = (text: string): string =>
+  text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 
 function closeBlocker(wallet: PaymentsWallet): string | null {
   if (wallet.status !== 'open') return 'This wallet is already closed.';
@@ -42,23 +51,25 @@ export function walletRows(payments: Doc | undefined, outbox: Doc | undefined): 
           : null,
       cannotClose: closeBlocker(wallet),
     }))
-    .sort((a, b) => a.ownerName.localeCompare(b.ownerName, 'en-GB'));
+    .sort((a, b) => BY_NAME.compare(a.ownerName, b.ownerName));
 }
 
-const folded = (text: string): string =>
-  text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase();
+/** Parent and children's names, folded once per row on the first keystroke, not at every one. */
+const searchKeys = new WeakMap<WalletRow, string>();
+function searchKey(row: WalletRow): string {
+  let key = searchKeys.get(row);
+  if (key === undefined) {
+    key = folded([row.ownerName, ...row.children.map((child) => child.name)].join(' '));
+    searchKeys.set(row, key);
+  }
+  return key;
+}
 
 /** "Filter results": parent or child names containing every word typed, accents and case aside. */
 export function filterWallets(rows: readonly WalletRow[], text: string): WalletRow[] {
   const words = folded(text).split(/\s+/).filter(Boolean);
   if (words.length === 0) return [...rows];
-  return rows.filter((row) => {
-    const haystack = folded([row.ownerName, ...row.children.map((child) => child.name)].join(' '));
-    return words.every((word) => haystack.includes(word));
-  });
+  return rows.filter((row) => words.every((word) => searchKey(row).includes(word)));
 }
 
 /** The server's latest refusal of a close or settle made on this device, if any, by wallet. */
