@@ -97,3 +97,13 @@ test('a teacher and a parent are not shown Manage Wallets, and get nothing from 
     await context.close();
   }
 });
+
+test('a parent sees their wallet: balance, children and recent entries', async ({ page }) => {
+  await new SignInPage(page).signInAs(demoSignIn('Parent'));
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wallet' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Wallet' })).toBeVisible();
+  await expect(page.getByRole('definition').first()).toHaveText(/^-?£[\d,]+\.\d{2}$/);
+  await expect(page.getByText('Poppy Daley (6 Ash)')).toBeVisible();
+  await expect(page.getByRole('table').getByRole('row')).not.toHaveCount(0);
+  expect(await seriousAccessibilityIssues(page)).toEqual([]);
+});

@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import type { IsoDate, PaymentsWallet, Pence } from '@schoolping/shared';
+import { encodeWalletEntry, type IsoDate, type PaymentsWallet, type Pence } from '@schoolping/shared';
 import * as Y from 'yjs';
 import { openLocalDb } from '../../web/src/lib/local-db.ts';
 import { filterWallets, walletRows } from '../../web/src/lib/payments/wallet-rows.ts';
@@ -61,7 +61,7 @@ export async function manageWalletsFigures(): Promise<SyncFigure[]> {
   const wallets = Array.from({ length: 3000 }, (_, index) => wallet(index));
   const server = new Y.Doc();
   server.transact(() => {
-    for (const each of wallets) server.getMap('wallets').set(each.id, each);
+    for (const each of wallets) server.getMap('wallets').set(each.id, encodeWalletEntry(each));
   });
   const name = 's1.payments';
   await local.docUpdates.add({ doc: name, data: Y.encodeStateAsUpdate(server) });

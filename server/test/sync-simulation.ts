@@ -1,4 +1,5 @@
 import {
+  decodeWalletEntry,
   docName,
   isoDate,
   SeededRandom,
@@ -447,9 +448,10 @@ function check(db: Db, engine: SyncEngine, devices: readonly Device[], problems:
   for (const device of devices) {
     for (const { ref, doc } of device.docs.values()) {
       if (ref.kind !== 'payments') continue;
-      for (const [id, wallet] of doc.getMap<{ balance: number; status: string }>('wallets')) {
+      for (const [id, entry] of doc.getMap<unknown>('wallets')) {
+        const wallet = decodeWalletEntry(entry);
         const row = ledger.get(id);
-        if (row?.balance !== wallet.balance || row.status !== wallet.status) {
+        if (!wallet || !row || row.balance !== wallet.balance || row.status !== wallet.status) {
           problems.push(`${device.label}: payments shows wallet ${id} wrongly`);
         }
       }

@@ -1,6 +1,7 @@
 import {
   docName,
   encodeInboxEntry,
+  encodeWalletEntry,
   type DocRef,
   type Effect,
   type RosterView,
@@ -154,10 +155,10 @@ function projectWallet(context: ProjectionContext, walletId: string): void {
   const [row] = store.walletRows(schoolId, walletId);
   if (!row) return;
   changeIfBuilt(context, ref(schoolId, 'payments'), (ydoc) => {
-    ydoc.getMap('wallets').set(walletId, paymentsWallet(row, roster));
+    ydoc.getMap('wallets').set(walletId, encodeWalletEntry(paymentsWallet(row, roster)));
   });
   changeIfBuilt(context, ref(schoolId, 'parent-wallet', row.contact_id), (ydoc) => {
-    ydoc.getMap('wallet').set('view', parentWalletView(row, roster));
+    ydoc.getMap('wallet').set('view', parentWalletView(store, schoolId, row, roster));
   });
 }
 

@@ -2,6 +2,7 @@ import {
   academicYearOf,
   DEFAULT_CONTACT_POLICY,
   encodeInboxEntry,
+  encodeWalletEntry,
   type ContactPolicy,
   type DirectoryGroup,
   type DirectoryLink,
@@ -166,7 +167,13 @@ export function paymentsWallet(row: WalletWithBalance, roster: RosterView): Paym
   };
 }
 
-export function parentWalletView(row: WalletWithBalance, roster: RosterView): ParentWalletView {
+/** The parent's own view: balance, children, dates and the last ten movements. */
+export function parentWalletView(
+  source: ReadModelSource,
+  schoolId: number,
+  row: WalletWithBalance,
+  roster: RosterView,
+): ParentWalletView {
   const wallet = walletFromRow(row);
   return {
     status: wallet.status,
@@ -175,6 +182,10 @@ export function parentWalletView(row: WalletWithBalance, roster: RosterView): Pa
     closedOn: wallet.closed ? stampDate(wallet.closed) : null,
     settledOn: wallet.settled ? stampDate(wallet.settled) : null,
     refundDate: wallet.settled?.refundDate ?? null,
+    recent: source.recentEntries(schoolId, wallet.id, 10).map((entry) => ({
+      ...entry,
+      amount: entry.amount as Pence,
+    })),
   };
 }
 
@@ -235,7 +246,11 @@ export function buildReadModel(source: ReadModelSource, ydoc: Y.Doc, ref: DocRef
     case 'payments':
       syncMap(
         ydoc.getMap('wallets'),
-        new Map(source.walletRows(ref.schoolId).map((row) => [row.id, paymentsWallet(row, roster)])),
+        new Map(
+          source
+            .walletRows(ref.schoolId)
+            .map((row) => [row.id, encodeWalletEntry(paymentsWallet(row, roster))]),
+        ),
       );
       return;
     case 'parent-inbox':
@@ -244,7 +259,7 @@ export function buildReadModel(source: ReadModelSource, ydoc: Y.Doc, ref: DocRef
     case 'parent-wallet': {
       const row = source.walletRows(ref.schoolId).find((each) => each.contact_id === ref.owner);
       const map = ydoc.getMap('wallet');
-      if (row) map.set('view', parentWalletView(row, roster));
+      if (row) map.set('view', parentWalletView(source, ref.schoolId, row, roster));
       return;
     }
     case 'outbox':

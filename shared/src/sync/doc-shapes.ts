@@ -16,8 +16,10 @@ import type { WalletStatus } from '../wallet/types.ts';
 /**
  * Version 2: the directory carries groups, links and do-not-contact, for recipient previews.
  * Version 3: an inbox's `messages` hold each message as JSON text (see `encodeInboxEntry`).
+ * Version 4: payments' `wallets` hold each wallet as JSON text, and a parent's wallet view lists
+ * recent entries.
  */
-export const DOC_SHAPE_VERSION = 3;
+export const DOC_SHAPE_VERSION = 4;
 
 export interface DocMeta {
   readonly version: number;
@@ -58,7 +60,10 @@ export interface SentItem {
   readonly recipientCount: number;
 }
 
-/** `wallets` in the payments document. */
+/**
+ * A wallet in the payments document. `wallets` holds each as JSON text: a row is always replaced
+ * whole, and 3,000 of them decode several times faster as strings than as nested objects.
+ */
 export interface PaymentsWallet {
   readonly id: string;
   readonly contactId: string;
@@ -85,6 +90,13 @@ export interface ParentWalletView {
   readonly closedOn: IsoDate | null;
   readonly settledOn: IsoDate | null;
   readonly refundDate: IsoDate | null;
+  /** The latest movements, newest first (at most ten). */
+  readonly recent: readonly {
+    readonly at: string;
+    readonly kind: string;
+    readonly amount: Pence;
+    readonly description: string;
+  }[];
 }
 
 /** One of a pupil's contacts, as the MIS ranks them. */
@@ -149,6 +161,24 @@ export function decodeInboxEntry(value: unknown): InboxMessage | null {
     const parsed = JSON.parse(value) as Partial<InboxMessage> | null;
     return parsed && typeof parsed.id === 'string' && typeof parsed.subject === 'string'
       ? (parsed as InboxMessage)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A payments wallet as `wallets` holds it. */
+export function encodeWalletEntry(wallet: PaymentsWallet): string {
+  return JSON.stringify(wallet);
+}
+
+/** A payments entry read back; null for anything that is not one. */
+export function decodeWalletEntry(value: unknown): PaymentsWallet | null {
+  if (typeof value !== 'string') return null;
+  try {
+    const parsed = JSON.parse(value) as Partial<PaymentsWallet> | null;
+    return parsed && typeof parsed.id === 'string' && typeof parsed.ownerName === 'string'
+      ? (parsed as PaymentsWallet)
       : null;
   } catch {
     return null;

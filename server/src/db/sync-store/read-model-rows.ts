@@ -46,6 +46,9 @@ export function sqliteReadModelSource(db: Db): ReadModelSource {
     )
     .pluck();
   const hasWallet = db.prepare('SELECT 1 FROM wallets WHERE school_id = ? AND contact_id = ?');
+  const recentEntries = db.prepare(
+    'SELECT at, kind, amount, description FROM ledger_entries WHERE school_id = ? AND wallet_id = ? ORDER BY seq DESC LIMIT ?',
+  );
   const everyWallet = db.prepare(`${WALLET_SELECT} ORDER BY w.id`);
   const oneWallet = db.prepare(`${WALLET_SELECT} AND w.id = ?`);
   return {
@@ -77,6 +80,13 @@ export function sqliteReadModelSource(db: Db): ReadModelSource {
     sentRows: (schoolId) => sentRows.all(schoolId) as SentRow[],
     inboxSentAts: (schoolId, contactId) => inboxSentAts.all(schoolId, contactId) as string[],
     hasWallet: (schoolId, contactId) => hasWallet.get(schoolId, contactId) !== undefined,
+    recentEntries: (schoolId, walletId, limit) =>
+      recentEntries.all(schoolId, walletId, limit) as {
+        at: string;
+        kind: string;
+        amount: number;
+        description: string;
+      }[],
     walletRows: (schoolId, walletId) =>
       (walletId === undefined
         ? everyWallet.all(schoolId)

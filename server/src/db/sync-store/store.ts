@@ -106,6 +106,12 @@ export interface ReadModelSource {
   /** When each message a parent still has was sent: which years of inbox they have. */
   inboxSentAts(schoolId: number, contactId: string): string[];
   hasWallet(schoolId: number, contactId: string): boolean;
+  /** A wallet's latest ledger entries, newest first. */
+  recentEntries(
+    schoolId: number,
+    walletId: string,
+    limit: number,
+  ): { readonly at: string; readonly kind: string; readonly amount: number; readonly description: string }[];
   /** Every wallet of the school, or the one asked for, with its balance. */
   walletRows(schoolId: number, walletId?: string): WalletWithBalance[];
 }

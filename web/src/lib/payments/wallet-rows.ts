@@ -1,4 +1,4 @@
-import { stayingSentence, type PaymentsWallet, type Verdict } from '@schoolping/shared';
+import { decodeWalletEntry, stayingSentence, type PaymentsWallet, type Verdict } from '@schoolping/shared';
 import type { Doc } from 'yjs';
 import { entriesOf } from '../messages/docs';
 import { isPending, outboxEntries } from '../messages/outbox-view';
@@ -41,7 +41,9 @@ export function walletRows(payments: Doc | undefined, outbox: Doc | undefined): 
       .filter(isPending)
       .map((entry) => entry.intent.payload.walletId),
   );
-  return [...entriesOf<PaymentsWallet>(payments, 'wallets').values()]
+  return [...entriesOf<unknown>(payments, 'wallets').values()]
+    .map(decodeWalletEntry)
+    .filter((wallet): wallet is PaymentsWallet => wallet !== null)
     .map((wallet) => ({
       ...wallet,
       pending: settling.has(wallet.id)
