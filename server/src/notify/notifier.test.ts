@@ -151,6 +151,18 @@ function notifier(smtpPort: number | null): Notifier {
   });
 }
 
+/** One pass of the notifier with a real SMTP server up; returns what that server received. */
+async function oneNotifierPass(): Promise<LocalSmtp> {
+  const port = await freePort();
+  const smtp = await LocalSmtp.start(port);
+  try {
+    await notifier(port).kick();
+  } finally {
+    await smtp.stop();
+  }
+  return smtp;
+}
+
 const statuses = (): Record<string, number> =>
   Object.fromEntries(
     (
@@ -167,13 +179,7 @@ describe('the notifier', () => {
     const [first] = recipients;
     if (!first) expect.fail('the class has parents');
     subscribedParent(first, 'phone-a');
-    const port = await freePort();
-    const smtp = await LocalSmtp.start(port);
-    try {
-      await notifier(port).kick();
-    } finally {
-      await smtp.stop();
-    }
+    const smtp = await oneNotifierPass();
 
     expect(push.received).toHaveLength(1);
     const [request] = push.received;
@@ -202,13 +208,7 @@ describe('the notifier', () => {
   it('puts the message in the email when the school allows it', async () => {
     temp.db.prepare('UPDATE schools SET email_includes_text = 1').run();
     sendToAClass();
-    const port = await freePort();
-    const smtp = await LocalSmtp.start(port);
-    try {
-      await notifier(port).kick();
-    } finally {
-      await smtp.stop();
-    }
+    const smtp = await oneNotifierPass();
     expect(smtp.mails.length).toBeGreaterThan(0);
     expect(smtp.mails.every((mail) => mail.raw.includes('OSPREY-9912'))).toBe(true);
   });
@@ -250,13 +250,7 @@ describe('the notifier', () => {
     if (!first) expect.fail();
     subscribedParent(first, 'old-phone');
     push.answer = 410;
-    const port = await freePort();
-    const smtp = await LocalSmtp.start(port);
-    try {
-      await notifier(port).kick();
-    } finally {
-      await smtp.stop();
-    }
+    const smtp = await oneNotifierPass();
     expect(push.received).toHaveLength(1);
     expect(temp.db.prepare('SELECT COUNT(*) FROM push_subscriptions').pluck().get()).toBe(0);
     expect(smtp.mails.some((mail) => mail.to.includes('old-phone@example.org'))).toBe(true);
@@ -265,13 +259,7 @@ describe('the notifier', () => {
   it('tells nobody about a message deleted before its notices went', async () => {
     sendToAClass();
     deleteIt();
-    const port = await freePort();
-    const smtp = await LocalSmtp.start(port);
-    try {
-      await notifier(port).kick();
-    } finally {
-      await smtp.stop();
-    }
+    const smtp = await oneNotifierPass();
     expect(smtp.mails).toHaveLength(0);
     expect(statuses()).toEqual({ cancelled: expect.any(Number) as unknown });
   });
