@@ -21,6 +21,7 @@ export * from './auth/policy.ts';
 export * from './api/me.ts';
 export * from './api/message-recipients.ts';
 export * from './api/push.ts';
+export * from './api/notification-status.ts';
 export * from './intents/effects.ts';
 export * from './messages/audience.ts';
 export * from './sync/doc-names.ts';

@@ -1,3 +1,4 @@
+import type { NoticeTotals } from '@schoolping/shared';
 import type { Db } from '../db/database.ts';
 
 /** One parent to be told a message is waiting. */
@@ -12,16 +13,6 @@ export interface PushTarget {
   readonly endpoint: string;
   readonly p256dh: string;
   readonly auth: string;
-}
-
-export interface NoticeTotals {
-  readonly pending: number;
-  /** Pending notices that have failed at least once: the school should know. */
-  readonly failing: number;
-  readonly pushed: number;
-  readonly emailed: number;
-  readonly unreached: number;
-  readonly lastError: string | null;
 }
 
 export interface Unreached {

@@ -4,14 +4,8 @@ import { entriesOf } from './docs';
 import { isPending, outboxEntries } from './outbox-view';
 
 /** One row of Sent: a message the server holds, or one still waiting to be sent or deleted. */
-export interface SentRow {
-  readonly id: string;
-  readonly subject: string;
-  readonly body: string;
-  readonly audienceLabel: string;
-  readonly senderId: string;
-  readonly senderName: string;
-  readonly sentAt: string;
+export interface SentRow extends Omit<SentItem, 'recipientCount'> {
+  /** Null while the send waits for the server, which works out the recipients. */
   readonly recipientCount: number | null;
   readonly readCount: number | null;
   /** `sending`: not yet accepted by the server; `deleting`: a delete waits to be accepted. */
