@@ -17,6 +17,14 @@ const keyFile = process.env.SECRET_KEY_FILE;
 // codes keep real time, as a phone would.
 process.env.SCHOOLPING_CLOCK ??= '2027-03-15T09:00:00Z';
 const schoolClock = process.env.SCHOOLPING_CLOCK;
+// A second server, on its own data folder, wakes on the morning of the demo's year-6 leave date:
+// the year-end flows run against it (its CLI runs `daily --as-of` that date, as a school would).
+const yearEndPort = Number(process.env.E2E_YEAR_END_PORT ?? port + 1);
+process.env.E2E_YEAR_END_PORT = String(yearEndPort);
+process.env.E2E_YEAR_END_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'schoolping-e2e-year-end-'));
+const yearEndDataDir = process.env.E2E_YEAR_END_DATA_DIR;
+process.env.E2E_YEAR_END_CLOCK ??= '2027-07-23T09:00:00+01:00';
+const yearEndClock = process.env.E2E_YEAR_END_CLOCK;
 
 export default defineConfig({
   testDir: '.',
@@ -42,19 +50,35 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: 'npx tsx ../server/src/main.ts',
-    url: `http://localhost:${port}/api/health`,
-    // Requests are logged at info; warnings and errors are enough beside the test report.
-    env: {
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      SECRET_KEY_FILE: keyFile,
-      SCHOOLPING_CLOCK: schoolClock,
-      LOG_LEVEL: 'warn',
+  webServer: [
+    {
+      command: 'npx tsx ../server/src/main.ts',
+      url: `http://localhost:${port}/api/health`,
+      // Requests are logged at info; warnings and errors are enough beside the test report.
+      env: {
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        SECRET_KEY_FILE: keyFile,
+        SCHOOLPING_CLOCK: schoolClock,
+        LOG_LEVEL: 'warn',
+      },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
     },
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-  },
+    {
+      command: 'npx tsx ../server/src/main.ts',
+      url: `http://localhost:${yearEndPort}/api/health`,
+      env: {
+        PORT: String(yearEndPort),
+        DATA_DIR: yearEndDataDir,
+        SECRET_KEY_FILE: keyFile,
+        SCHOOLPING_CLOCK: yearEndClock,
+        LOG_LEVEL: 'warn',
+      },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+    },
+  ],
 });

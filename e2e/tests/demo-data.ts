@@ -9,6 +9,21 @@ export function dataDir(): string {
   return dir;
 }
 
+const root = join(import.meta.dirname, '..', '..');
+
+/**
+ * The command line against one of the run's servers' data folders, as a school's IT person runs
+ * it, on that server's clock.
+ */
+export function runCli(args: readonly string[], dir: string = dataDir()): string {
+  const clock = dir === process.env.E2E_YEAR_END_DATA_DIR ? process.env.E2E_YEAR_END_CLOCK : undefined;
+  return execFileSync(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dir, ...(clock === undefined ? {} : { SCHOOLPING_CLOCK: clock }) },
+    encoding: 'utf8',
+  });
+}
+
 export interface DemoSignIn {
   readonly who: string;
   readonly email: string;
@@ -18,12 +33,12 @@ export interface DemoSignIn {
 export type DemoRole = 'School admin' | 'Payments admin' | 'Teacher' | 'Parent';
 
 /** The sign-ins the server wrote beside its database on its first start with the demo school. */
-export function demoSignIns(): DemoSignIn[] {
-  return JSON.parse(readFileSync(join(dataDir(), 'demo-sign-ins.txt'), 'utf8')) as DemoSignIn[];
+export function demoSignIns(dir: string = dataDir()): DemoSignIn[] {
+  return JSON.parse(readFileSync(join(dir, 'demo-sign-ins.txt'), 'utf8')) as DemoSignIn[];
 }
 
-export function demoSignIn(role: DemoRole): DemoSignIn {
-  const found = demoSignIns().find((each) => each.who.startsWith(`${role}:`));
+export function demoSignIn(role: DemoRole, dir: string = dataDir()): DemoSignIn {
+  const found = demoSignIns(dir).find((each) => each.who.startsWith(`${role}:`));
   if (!found) throw new Error(`No demo sign-in for ${role}`);
   return found;
 }
@@ -39,13 +54,8 @@ export interface ActivationCode {
 }
 
 /** Codes for every parent who has not activated, from the CLI as a school would print them. */
-export function activationCodes(): ActivationCode[] {
-  const root = join(import.meta.dirname, '..', '..');
-  const csv = execFileSync(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'activation-codes'], {
-    cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir() },
-    encoding: 'utf8',
-  });
+export function activationCodes(dir: string = dataDir()): ActivationCode[] {
+  const csv = runCli(['activation-codes'], dir);
   const [header, ...rows] = parseCsv(csv);
   if (header?.join(',') !== 'contact,name,email,code') throw new Error(`Unexpected CSV header: ${csv}`);
   return rows.map(([contact = '', name = '', email = '', code = '']) => ({ contact, name, email, code }));
@@ -80,14 +90,24 @@ function parseCsv(text: string): string[][] {
 }
 
 /** A staff account made with the CLI, as a school admin would; returns its one-time code. */
-export function addStaffAccount(name: string, email: string, role: string): string {
-  const root = join(import.meta.dirname, '..', '..');
-  const out = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', 'server/src/cli.ts', 'user-add', '--email', email, '--name', name, '--role', role],
-    { cwd: root, env: { ...process.env, DATA_DIR: dataDir() }, encoding: 'utf8' },
-  );
+export function addStaffAccount(name: string, email: string, role: string, dir: string = dataDir()): string {
+  const out = runCli(['user-add', '--email', email, '--name', name, '--role', role], dir);
   const code = out.trim().split('\n').at(-1);
   if (!code) throw new Error(`No activation code in: ${out}`);
   return code;
 }
+
+/** The year-end server of this run (see playwright.config.ts): the demo on its year-6 leave date. */
+export const yearEnd = {
+  get baseURL(): string {
+    return `http://localhost:${process.env.E2E_YEAR_END_PORT ?? '4174'}`;
+  },
+  get dataDir(): string {
+    const dir = process.env.E2E_YEAR_END_DATA_DIR;
+    if (!dir)
+      throw new Error('E2E_YEAR_END_DATA_DIR is not set: run the specs through e2e/playwright.config.ts.');
+    return dir;
+  },
+  /** The demo's year-6 leave date: the server's clock reads this morning. */
+  leaveDate: '2027-07-23',
+};

@@ -74,7 +74,7 @@ test('two payments admins settle one wallet offline, reconnecting in both orders
     await first.getByRole('checkbox', { name: `Tick ${parent}’s wallet` }).check();
     await first.getByRole('button', { name: 'Close Wallet', exact: true }).click();
     await first.getByRole('dialog').getByRole('button', { name: 'Close Wallets' }).click();
-    await expect(firstRow).toContainText(/£[\d.]+owed to the parent/);
+    await expect(firstRow).toContainText(/£[\d.]+ owed to the parent/);
     const owed = /(£[\d,.]+)/.exec(await firstRow.getByRole('cell').nth(2).innerText())?.[1] ?? '';
     await expect(second.getByRole('row', { name: new RegExp(parent) })).toContainText('Closed');
 

@@ -28,7 +28,18 @@ test('a payments admin closes a leaver’s wallet and marks it as settled; a sta
   await markRow.getByText('▸').click();
   await markRow.getByRole('button', { name: 'Record a top-up or charge' }).click();
   const entry = page.getByRole('dialog', { name: 'Record a top-up or charge' });
+  // Slips are caught in the dialog, with what to do instead, and nothing is sent.
+  await entry.getByLabel('Amount in £').fill('1000.01');
+  await entry.getByLabel('What it is for').fill('Cash at the office');
+  await entry.getByRole('button', { name: 'Record' }).click();
+  await expect(entry.getByRole('alert')).toHaveText(
+    'Give an amount in pounds and pence, such as 12.50, up to £1,000.00.',
+  );
   await entry.getByLabel('Amount in £').fill('5');
+  await entry.getByLabel('What it is for').fill('  ');
+  await entry.getByRole('button', { name: 'Record' }).click();
+  await expect(entry.getByRole('alert')).toHaveText(/^Say what it is for/);
+  await expect(markRow).toContainText('£32.50');
   await entry.getByLabel('What it is for').fill('Cash at the office');
   await entry.getByRole('button', { name: 'Record' }).click();
   await expect(markRow).toContainText('£37.50');

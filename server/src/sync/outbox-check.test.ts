@@ -1,4 +1,4 @@
-import type { Intent } from '@schoolping/shared';
+import { MAX_WALLET_ENTRY_PENCE, type Intent } from '@schoolping/shared';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { SERVER_CLIENT_ID } from './documents.ts';
@@ -119,5 +119,35 @@ describe('the structural check on an outbox update', () => {
       });
     }
     expect(checkOutboxUpdate(new Uint8Array(), new Y.Doc(), OWNER)).toMatchObject({ ok: false });
+  });
+
+  it('refuses a top-up or charge over £1,000, of no whole pence, or with no reason; takes £1,000 with one', () => {
+    const entry = (amount: number, description: string): Intent => ({
+      ...intent('e1'),
+      type: 'wallet-entry',
+      payload: { walletId: 'w1', kind: 'top-up', amount, description },
+    });
+    const check = (value: Intent) =>
+      checkOutboxUpdate(
+        changeOn(new Y.Doc(), (doc) => doc.getMap('intents').set('e1', value)),
+        new Y.Doc(),
+        OWNER,
+      );
+    for (const [amount, description] of [
+      [MAX_WALLET_ENTRY_PENCE + 1, 'Cash at the office'],
+      [0, 'Cash at the office'],
+      [-500, 'Cash at the office'],
+      [12.5, 'Cash at the office'],
+      [500, '   '],
+      [500, ''],
+    ] as const) {
+      const result = check(entry(amount, description));
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.problem).toMatch(/^an intent that is not valid/);
+    }
+    expect(check(entry(MAX_WALLET_ENTRY_PENCE, 'Cheque for the residential trip'))).toMatchObject({
+      ok: true,
+      intents: [{ id: 'e1', payload: { amount: 100_000 } }],
+    });
   });
 });

@@ -686,6 +686,38 @@ describe('apply: examples', () => {
     expect(mixed.state.book.wallets[karenWallet.id]?.status).toBe('open');
   });
 
+  it("refuses to close an overdrawn wallet until the parent's payment is recorded", () => {
+    const entry = (kind: 'top-up' | 'charge', amount: number, id: string): Intent => ({
+      id,
+      author: PATEL.id,
+      device: 'tablet',
+      createdAt: '2026-07-24T08:00:00Z',
+      type: 'wallet-entry',
+      payload: { walletId: karenWallet.id, kind, amount, description: 'Leavers’ trip' },
+    });
+    const owing = accepted(INITIAL, entry('charge', 2000, 'e1'), ctx(PATEL, '2026-07-24T08:00:00Z'));
+    expect(walletBalance(owing.book, karenWallet.id)).toBe(-750);
+    const refused = apply(
+      owing,
+      close([karenWallet.id], PATEL, 'c1', '2026-07-24T08:10:00Z'),
+      ctx(PATEL, '2026-07-24T08:10:00Z', 2),
+    );
+    expect(refused.verdict).toMatchObject({
+      status: 'rejected',
+      reason: 'overdrawn',
+      sentence:
+        "Karen Daley's wallet is overdrawn by £7.50: record the parent's payment as a top-up, then close it.",
+    });
+    expectNothingChanged(refused.state, owing);
+    const paid = accepted(owing, entry('top-up', 750, 'e2'), ctx(PATEL, '2026-07-24T08:20:00Z', 3));
+    const closed = accepted(
+      paid,
+      close([karenWallet.id], PATEL, 'c2', '2026-07-24T08:30:00Z'),
+      ctx(PATEL, '2026-07-24T08:30:00Z', 4),
+    );
+    expect(closed.book.wallets[karenWallet.id]?.status).toBe('closed');
+  });
+
   it("refuses to close Karen's wallet before Poppy's leave date", () => {
     const result = apply(
       INITIAL,

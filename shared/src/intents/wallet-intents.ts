@@ -1,6 +1,7 @@
 import { formatDate, londonDate } from '../dates.ts';
 import { formatPence, negatePence, pence } from '../money.ts';
 import type { RosterView } from '../roster/types.ts';
+import { overdrawnSentence } from '../wallet/staying.ts';
 import type { Stamp, Wallet } from '../wallet/types.ts';
 import { canClose, refundEntry, stampDate } from '../wallet/wallet.ts';
 import type { Effect } from './effects.ts';
@@ -43,6 +44,9 @@ export function decideWalletClose(
     }
     const check = canClose(wallet, ctx.roster);
     if (!check.ok) throw new Rejection(check.reason, check.sentence, { walletId: wallet.id });
+    const balance = reads.balance(wallet.id);
+    const overdrawn = overdrawnSentence(name, balance);
+    if (overdrawn !== null) throw new Rejection('overdrawn', overdrawn, { walletId: wallet.id, balance });
   }
   return wallets.map((wallet) => ({ kind: 'wallet-closed', walletId: wallet.id, stamp }));
 }

@@ -1,4 +1,10 @@
-import { decodeWalletEntry, stayingSentence, type PaymentsWallet, type Verdict } from '@schoolping/shared';
+import {
+  decodeWalletEntry,
+  overdrawnSentence,
+  stayingSentence,
+  type PaymentsWallet,
+  type Verdict,
+} from '@schoolping/shared';
 import type { Doc } from 'yjs';
 import { entriesOf } from '../messages/docs';
 import { isPending, outboxEntries } from '../messages/outbox-view';
@@ -25,8 +31,8 @@ function closeBlocker(wallet: PaymentsWallet): string | null {
   const staying = wallet.children.filter((child) => child.status === 'active');
   if (wallet.children.length === 0)
     return 'No child is linked to this wallet, so no leaver can be confirmed.';
-  if (staying.length === 0) return null;
-  return stayingSentence(wallet.ownerName, staying);
+  if (staying.length > 0) return stayingSentence(wallet.ownerName, staying);
+  return overdrawnSentence(wallet.ownerName, wallet.balance);
 }
 
 /** Every wallet, by parent name, with this device's waiting changes shown. */
