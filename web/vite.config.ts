@@ -21,14 +21,23 @@ export default defineConfig({
         theme_color: '#1d4f91',
         background_color: '#ffffff',
         display: 'standalone',
+        id: '/',
         start_url: '/',
-        icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+        scope: '/',
+        lang: 'en-GB',
+        // PNGs drawn from icon.svg by scripts/make-icons.ts; the maskable one keeps its glyph in the safe zone.
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
       },
       workbox: {
         // Take control on the first visit, so the app already works offline after one load.
         clientsClaim: true,
         skipWaiting: true,
-        globPatterns: ['client/**/*.{js,css,html,svg,webmanifest}'],
+        globPatterns: ['client/**/*.{js,css,html,svg,png,webmanifest}'],
         navigateFallbackDenylist: [/^\/api\//, /^\/sync/],
         // Showing a push and opening it: a few lines Workbox does not generate.
         importScripts: ['/push-handler.js'],

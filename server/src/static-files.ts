@@ -13,12 +13,17 @@ export function serveWebApp(app: Hono<AppEnv>, buildDir: string): void {
   app.use('*', async (c, next) => {
     await next();
     const path = c.req.path;
+    if (path.startsWith('/api/')) return;
     if (path.startsWith('/_app/immutable/')) c.header('Cache-Control', 'public, max-age=31536000, immutable');
-    else if (!path.startsWith('/api/')) c.header('Cache-Control', 'no-cache');
+    else c.header('Cache-Control', 'no-cache');
+    // The same address answers differently by Accept-Encoding: caches must keep the copies apart.
+    if (!c.res.headers.get('Vary')?.includes('Accept-Encoding'))
+      c.header('Vary', 'Accept-Encoding', { append: true });
   });
-  app.use('*', serveStatic({ root: buildDir }));
+  // The build holds Brotli and gzip copies beside each text file (scripts/compress-build.ts).
+  app.use('*', serveStatic({ root: buildDir, precompressed: true }));
   // Any other page is the SPA's: its router decides.
-  app.get('*', serveStatic({ root: buildDir, path: 'index.html' }));
+  app.get('*', serveStatic({ root: buildDir, path: 'index.html', precompressed: true }));
 }
 
 export function defaultBuildDir(): string {
