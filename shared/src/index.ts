@@ -22,6 +22,7 @@ export * from './api/me.ts';
 export * from './api/message-recipients.ts';
 export * from './api/push.ts';
 export * from './api/notification-status.ts';
+export * from './api/tonight.ts';
 export * from './intents/effects.ts';
 export * from './messages/audience.ts';
 export * from './sync/doc-names.ts';

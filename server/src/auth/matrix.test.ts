@@ -50,6 +50,7 @@ const ROUTES: Record<
   // The whole-file check reads every page: admins only (and the command line).
   'GET /api/health/deep': [N, N, N, N, Y, N, N],
   'GET /api/year-end/leavers': [N, N, Y, Y, Y, N, Y],
+  'GET /api/year-end/tonight': [N, N, Y, Y, Y, N, Y],
   // Everyone lists their own documents; the list comes from the policy below.
   'GET /api/sync/docs': [Y, Y, Y, Y, Y, N, Y],
   'GET /api/messages/:id/recipients': [N, N, Y, N, Y, N, Y],

@@ -354,4 +354,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE schools ADD COLUMN email_includes_text INTEGER NOT NULL DEFAULT 0
     CHECK (email_includes_text IN (0, 1));
   `,
+  /* 9: the daily run's statuses reach the directory (the leavers check on a device) */ `
+  -- A daily run changes the applied statuses the directory carries: cached views move on with it.
+  CREATE TRIGGER daily_runs_bump AFTER INSERT ON daily_runs
+  BEGIN UPDATE schools SET roster_version = roster_version + 1 WHERE id = NEW.school_id; END;
+  `,
 ];

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tonightSchema } from '@schoolping/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRoster } from '../db/school-store.ts';
 import { demoFeed, ingestFixture, type IngestFixture } from '../../test/ingest-fixture.ts';
@@ -236,5 +237,48 @@ describe('GET /api/year-end/leavers', () => {
       headers: fixture.as(['staff']),
     });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('GET /api/year-end/tonight', () => {
+  it('says what the next 02:00 run will change, worked out once until the roster moves on', async () => {
+    fixture = ingestFixture(new Date('2027-07-22T15:00:00Z'));
+    const { payload } = demoFeed();
+    await fixture.pushXporter(payload);
+    const ask = async () => {
+      const response = await fixture.app.request('/api/year-end/tonight', { headers: fixture.as(['staff']) });
+      expect(response.status).toBe(200);
+      return tonightSchema.parse(await response.json());
+    };
+    const first = await ask();
+    // 02:00 London on the leave date, when year 6 leave.
+    expect(first.runAt).toBe('2027-07-23T01:00:00.000Z');
+    expect(first.computedAt).toBe('2027-07-22T15:00:00.000Z');
+    expect(
+      first.changes.filter((each) => each.kind === 'pupil' && each.change === 'left').length,
+    ).toBeGreaterThan(20);
+    expect(
+      first.changes.some(
+        (each) => each.change === 'left' && each.kind === 'pupil' && each.detail.name === 'Poppy Daley',
+      ),
+    ).toBe(true);
+    // Nothing was recorded: the preview rolled back.
+    const recorded = fixture.db
+      .prepare("SELECT count(*) FROM change_log WHERE day = '2027-07-23'")
+      .pluck()
+      .get();
+    expect(recorded).toBe(0);
+    // Asked again later with nothing new: the same answer, from when it was worked out.
+    fixture.now = new Date('2027-07-22T16:00:00Z');
+    expect(await ask()).toEqual(first);
+    // The same feed again changes nothing: still the same answer.
+    await fixture.pushXporter(payload);
+    expect(await ask()).toEqual(first);
+    // Once that run is past, the next night's is worked out.
+    fixture.now = new Date('2027-07-23T09:00:00Z');
+    const next = await ask();
+    expect(next).toMatchObject({ runAt: '2027-07-24T01:00:00.000Z', computedAt: '2027-07-23T09:00:00.000Z' });
+    const parent = await fixture.app.request('/api/year-end/tonight', { headers: fixture.as(['parent']) });
+    expect(parent.status).toBe(403);
   });
 });

@@ -189,7 +189,13 @@ export function parentWalletView(
   };
 }
 
-function buildDirectory(ydoc: Y.Doc, roster: RosterView, policy: ContactPolicy): void {
+function buildDirectory(
+  ydoc: Y.Doc,
+  roster: RosterView,
+  policy: ContactPolicy,
+  applied: ReturnType<ReadModelSource['appliedStatuses']>,
+  schoolName: string,
+): void {
   const linksOf = new Map<string, DirectoryLink[]>();
   for (const { pupilId, ...link } of roster.links) {
     const links = linksOf.get(pupilId) ?? [];
@@ -208,6 +214,8 @@ function buildDirectory(ydoc: Y.Doc, roster: RosterView, policy: ContactPolicy):
       yearName: groupName(pupil.yearGroupId),
       leavingDate: pupil.leavingDate,
       links: linksOf.get(pupil.id) ?? [],
+      sortKey: `${pupil.surname}\u0000${pupil.forename}`,
+      applied: applied.statuses.get(`pupil:${pupil.id}`) ?? null,
     });
   }
   const contacts = new Map<string, DirectoryContact>();
@@ -219,6 +227,7 @@ function buildDirectory(ydoc: Y.Doc, roster: RosterView, policy: ContactPolicy):
       pupilIds: contact.pupilIds,
       joiningPupilIds: contact.joiningPupilIds,
       doNotContact: contact.doNotContact,
+      applied: applied.statuses.get(`contact:${contact.id}`) ?? null,
     });
   }
   const groups = new Map<string, DirectoryGroup>();
@@ -230,6 +239,8 @@ function buildDirectory(ydoc: Y.Doc, roster: RosterView, policy: ContactPolicy):
   syncMap(ydoc.getMap('groups'), groups);
   const meta = ydoc.getMap('meta');
   if (meta.get('day') !== roster.day) meta.set('day', roster.day);
+  if (meta.get('appliedDay') !== applied.day) meta.set('appliedDay', applied.day);
+  if (meta.get('schoolName') !== schoolName) meta.set('schoolName', schoolName);
   if (JSON.stringify(meta.get('policy')) !== JSON.stringify(policy)) meta.set('policy', policy);
 }
 
@@ -238,7 +249,13 @@ export function buildReadModel(source: ReadModelSource, ydoc: Y.Doc, ref: DocRef
   writeMeta(ydoc, ref);
   switch (ref.kind) {
     case 'directory':
-      buildDirectory(ydoc, roster, DEFAULT_CONTACT_POLICY);
+      buildDirectory(
+        ydoc,
+        roster,
+        DEFAULT_CONTACT_POLICY,
+        source.appliedStatuses(ref.schoolId),
+        source.school(ref.schoolId)?.name ?? '',
+      );
       return;
     case 'sent':
       buildSent(source, ydoc, ref, roster);

@@ -85,6 +85,7 @@ export const ROUTE_POLICY = {
   'GET /api/school/summary': signedIn(false),
   'GET /api/mis/status': roles(['school-admin']),
   'GET /api/year-end/leavers': roles(STAFF_ROLES),
+  'GET /api/year-end/tonight': roles(STAFF_ROLES),
   'GET /api/sync/docs': signedIn(false),
   // Who a message went to and when each read it: for the staff who see Sent.
   'GET /api/messages/:id/recipients': roles(['staff', 'school-admin']),

@@ -25,6 +25,17 @@ export function isLeaverOn(leavingDate: IsoDate | null, day: IsoDate): boolean {
   return leavingDate !== null && leavingDate <= day;
 }
 
+/**
+ * A contact becomes a leaver only when every linked child is a leaver, and none is about to start.
+ * `childStatuses` holds each linked child's status (undefined for one not on the roll that day).
+ */
+export function contactStatusFrom(
+  childStatuses: readonly (PersonStatus | undefined)[],
+  joiningChildren: number,
+): PersonStatus {
+  return joiningChildren === 0 && childStatuses.every((status) => status === 'leaver') ? 'leaver' : 'active';
+}
+
 export function hasStartedOn(entryDate: IsoDate, day: IsoDate): boolean {
   return entryDate < day;
 }
@@ -109,11 +120,12 @@ export function rosterOn(mis: MisData, when: Date | IsoDate): RosterView {
     const pupilIds = childrenOf.get(contact.id);
     if (!pupilIds) continue;
     const joiningPupilIds = joiningChildrenOf.get(contact.id) ?? [];
-    const everyChildLeft =
-      joiningPupilIds.length === 0 && pupilIds.every((id) => pupils.get(id)?.status === 'leaver');
     contacts.set(contact.id, {
       ...contact,
-      status: everyChildLeft ? 'leaver' : 'active',
+      status: contactStatusFrom(
+        pupilIds.map((id) => pupils.get(id)?.status),
+        joiningPupilIds.length,
+      ),
       pupilIds,
       joiningPupilIds,
     });

@@ -19,7 +19,7 @@ import type { WalletStatus } from '../wallet/types.ts';
  * Version 4: payments' `wallets` hold each wallet as JSON text, and a parent's wallet view lists
  * recent entries.
  */
-export const DOC_SHAPE_VERSION = 4;
+export const DOC_SHAPE_VERSION = 5;
 
 export interface DocMeta {
   readonly version: number;
@@ -116,6 +116,10 @@ export interface DirectoryPupil {
   readonly yearName: string | null;
   readonly leavingDate: IsoDate | null;
   readonly links: readonly DirectoryLink[];
+  /** Surname, then forename: how school lists are ordered. */
+  readonly sortKey: string;
+  /** The status the server's daily run has applied, or null before it has run for them. */
+  readonly applied: PersonStatus | null;
 }
 
 /** `contacts` in the directory: names and links only, no addresses or numbers. */
@@ -126,6 +130,8 @@ export interface DirectoryContact {
   readonly pupilIds: readonly string[];
   readonly joiningPupilIds: readonly string[];
   readonly doNotContact: boolean;
+  /** The status the server's daily run has applied, or null before it has run for them. */
+  readonly applied: PersonStatus | null;
 }
 
 /** `groups` in the directory: year groups, classes and the MIS's other groups, with who is in each today. */
@@ -136,7 +142,10 @@ export interface DirectoryGroup {
   readonly pupilIds: readonly string[];
 }
 
-/** `meta` of the directory also holds `day` (the school day it shows) and `policy`. */
+/**
+ * `meta` of the directory also holds `day` (the school day it shows), `policy`, `appliedDay` (the last
+ * day the daily run applied, or null) and `schoolName`.
+ */
 export type DirectoryPolicy = ContactPolicy;
 
 /**

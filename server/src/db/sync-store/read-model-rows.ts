@@ -1,3 +1,4 @@
+import type { IsoDate, PersonStatus } from '@schoolping/shared';
 import type { Db } from '../database.ts';
 import { loadRoster, schoolById } from '../school-store.ts';
 import type { InboxRow, MessageRow, ReadModelSource, SentRow, WalletWithBalance } from './store.ts';
@@ -9,6 +10,8 @@ const WALLET_SELECT = `SELECT w.id, w.contact_id, w.status, w.closed, w.settled,
 /** The rows read models are built from, each by an indexed query. */
 export function sqliteReadModelSource(db: Db): ReadModelSource {
   const rosterVersion = db.prepare('SELECT roster_version FROM schools WHERE id = ?').pluck();
+  const appliedRows = db.prepare('SELECT kind, mis_id, status FROM roster_state WHERE school_id = ?');
+  const lastDailyRun = db.prepare('SELECT max(day) FROM daily_runs WHERE school_id = ?').pluck();
   const liveMessage = db.prepare(
     'SELECT id, subject, body, audience, sent, sent_at FROM messages WHERE school_id = ? AND id = ? AND deleted IS NULL',
   );
@@ -87,6 +90,13 @@ export function sqliteReadModelSource(db: Db): ReadModelSource {
         amount: number;
         description: string;
       }[],
+    appliedStatuses(schoolId) {
+      const rows = appliedRows.all(schoolId) as { kind: string; mis_id: string; status: PersonStatus }[];
+      return {
+        day: lastDailyRun.get(schoolId) as IsoDate | null,
+        statuses: new Map(rows.map((row) => [`${row.kind}:${row.mis_id}`, row.status])),
+      };
+    },
     walletRows: (schoolId, walletId) =>
       (walletId === undefined
         ? everyWallet.all(schoolId)

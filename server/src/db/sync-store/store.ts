@@ -1,4 +1,4 @@
-import type { DecisionReads, Effect, MisData, Verdict } from '@schoolping/shared';
+import type { DecisionReads, Effect, IsoDate, MisData, PersonStatus, Verdict } from '@schoolping/shared';
 import type { SchoolRow } from '../school-store.ts';
 import type { WalletRow } from '../wallet-rows.ts';
 
@@ -106,6 +106,11 @@ export interface ReadModelSource {
   /** When each message a parent still has was sent: which years of inbox they have. */
   inboxSentAts(schoolId: number, contactId: string): string[];
   hasWallet(schoolId: number, contactId: string): boolean;
+  /** The statuses the daily run has applied, by `pupil:ID` and `contact:ID`, and the day it last ran. */
+  appliedStatuses(schoolId: number): {
+    readonly day: IsoDate | null;
+    readonly statuses: ReadonlyMap<string, PersonStatus>;
+  };
   /** A wallet's latest ledger entries, newest first. */
   recentEntries(
     schoolId: number,

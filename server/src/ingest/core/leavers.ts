@@ -1,4 +1,10 @@
-import { leaversCheck, type IsoDate, type LeaversCheck, type PersonStatus } from '@schoolping/shared';
+import {
+  appliedFor,
+  leaversCheck,
+  type IsoDate,
+  type LeaversCheck,
+  type PersonStatus,
+} from '@schoolping/shared';
 import type { Db } from '../../db/database.ts';
 import { loadRoster, type SchoolRow } from '../../db/school-store.ts';
 
@@ -17,10 +23,10 @@ export function leaversReport(db: Db, school: SchoolRow, date: IsoDate): Leavers
     status: PersonStatus;
   }[];
   const state = new Map(rows.map((row) => [`${row.kind}:${row.mis_id}`, row.status]));
-  // Ahead of the last applied day nothing is due yet, so nothing can be "not as expected"; behind
-  // it, compare what is applied now with what the rules expect now.
-  const isDue = lastApplied !== null && date <= lastApplied;
-  const applied = (kind: 'pupil' | 'contact', misId: string): PersonStatus | null =>
-    isDue ? (state.get(`${kind}:${misId}`) ?? null) : null;
-  return leaversCheck(loadRoster(db, school), date, applied, isDue ? lastApplied : date);
+  const { applied, expectedOn } = appliedFor(
+    date,
+    lastApplied,
+    (kind, misId) => state.get(`${kind}:${misId}`) ?? null,
+  );
+  return leaversCheck(loadRoster(db, school), date, applied, expectedOn);
 }

@@ -1,14 +1,5 @@
 import { formatPence, londonDate, type IsoDate, type PaymentsWallet } from '@schoolping/shared';
-
-/** A CSV cell: quoted when it holds a comma, quote or line break, and never read as a formula. */
-function cell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-function csv(rows: readonly (readonly string[])[]): string {
-  return rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
-}
+import { csv } from '../csv';
 
 const children = (wallet: PaymentsWallet): string =>
   wallet.children
@@ -58,16 +49,4 @@ export function balancesCsv(wallets: readonly PaymentsWallet[]): string {
       day(wallet.settledAt),
     ]),
   ]);
-}
-
-/** Hands a CSV to the browser as a download. */
-export function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => {
-    URL.revokeObjectURL(url);
-  }, 0);
 }
