@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { smallBody } from './http/small-body.ts';
 import {
   ACCOUNT_AT_ADDRESS_RULE,
   ACCOUNT_RULE,
@@ -21,6 +22,7 @@ import { attachPrincipal } from './http/session.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { misRoutes } from './routes/mis.ts';
+import { misAdminRoutes } from './routes/mis-admin.ts';
 import { schoolRoutes } from './routes/school.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { pushRoutes, type PushRouteOptions } from './routes/push.ts';
@@ -107,10 +109,12 @@ export function createAppWithContext({
   app.route('/metrics', metricsRoute(context.telemetry, metricsToken));
   app.use('/api/*', refuseCrossSite());
   app.use('/api/*', attachPrincipal(context));
+  for (const path of ['/api/auth/*', '/api/push/*']) app.use(path, smallBody());
   app.route('/api/health', healthRoutes(context));
   app.route('/api/auth', authRoutes(context));
   app.route('/api/school', schoolRoutes(context));
   app.route('/api/mis', misRoutes(context));
+  app.route('/api/mis', misAdminRoutes(context));
   app.route('/api/year-end', yearEndRoutes(context));
   const sync = new SyncEngine(context, sqliteSyncStore(context.db), rosters, batch);
   app.route('/api/sync', syncRoutes(context, sync));

@@ -23,6 +23,7 @@ export * from './api/message-recipients.ts';
 export * from './api/push.ts';
 export * from './api/notification-status.ts';
 export * from './api/tonight.ts';
+export * from './api/mis-admin.ts';
 export * from './intents/effects.ts';
 export * from './messages/audience.ts';
 export * from './sync/doc-names.ts';

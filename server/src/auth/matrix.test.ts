@@ -47,6 +47,13 @@ const ROUTES: Record<
   // Each person sees only their own school's summary: the route takes no school from the request.
   'GET /api/school/summary': [Y, Y, Y, Y, Y, N, Y],
   'GET /api/mis/status': [N, N, N, N, Y, N, N],
+  'GET /api/mis/runs': [N, N, N, N, Y, N, N],
+  'GET /api/mis/held': [N, N, N, N, Y, N, N],
+  'POST /api/mis/held/:id/accept': [N, N, N, N, Y, N, N],
+  'POST /api/mis/held/:id/discard': [N, N, N, N, Y, N, N],
+  'POST /api/mis/ingest-key': [N, N, N, N, Y, N, N],
+  'GET /api/mis/xod': [N, N, N, N, Y, N, N],
+  'POST /api/mis/xod': [N, N, N, N, Y, N, N],
   // The whole-file check reads every page: admins only (and the command line).
   'GET /api/health/deep': [N, N, N, N, Y, N, N],
   'GET /api/year-end/leavers': [N, N, Y, Y, Y, N, Y],

@@ -354,9 +354,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE schools ADD COLUMN email_includes_text INTEGER NOT NULL DEFAULT 0
     CHECK (email_includes_text IN (0, 1));
   `,
-  /* 9: the daily run's statuses reach the directory (the leavers check on a device) */ `
+  /* 9: the daily run's statuses reach the directory (the leavers check on a device); held snapshots' names */ `
   -- A daily run changes the applied statuses the directory carries: cached views move on with it.
   CREATE TRIGGER daily_runs_bump AFTER INSERT ON daily_runs
   BEGIN UPDATE schools SET roster_version = roster_version + 1 WHERE id = NEW.school_id; END;
+
+  -- Who a held snapshot would take off the roll, by name, for the admin deciding on a screen.
+  ALTER TABLE held_snapshots ADD COLUMN missing_names TEXT NOT NULL DEFAULT '[]';
   `,
 ];

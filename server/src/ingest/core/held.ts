@@ -21,6 +21,26 @@ export function listHeld(db: Db): HeldSnapshot[] {
     .all() as HeldSnapshot[];
 }
 
+/** One school's held snapshots, with who each would take off the roll, for the MIS sync screen. */
+export function heldForSchool(db: Db, schoolId: number): (HeldSnapshot & { readonly names: string[] })[] {
+  const rows = db
+    .prepare(
+      `SELECT h.id, h.school_id AS schoolId, h.run_id AS runId, r.received_at AS receivedAt, h.missing,
+         h.on_roll AS onRoll, h.missing_names AS names
+       FROM held_snapshots h JOIN ingest_runs r ON r.id = h.run_id
+       WHERE h.status = 'held' AND h.school_id = ? ORDER BY h.id DESC`,
+    )
+    .all(schoolId) as (HeldSnapshot & { names: string })[];
+  return rows.map((row) => ({ ...row, names: JSON.parse(row.names) as string[] }));
+}
+
+/** The school a held snapshot waiting for a decision belongs to, or null. */
+export function heldSchool(db: Db, id: number): number | null {
+  const row = db.prepare("SELECT school_id FROM held_snapshots WHERE id = ? AND status = 'held'").get(id) as
+    { school_id: number } | undefined;
+  return row?.school_id ?? null;
+}
+
 export class HeldSnapshotError extends Error {}
 
 function takeHeld(db: Db, id: number): { schoolId: number; runId: number; batch: RosterBatch } {

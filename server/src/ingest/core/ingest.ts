@@ -35,7 +35,11 @@ export type IngestOutcome =
 export interface MissingPupils {
   readonly missing: number;
   readonly onRoll: number;
+  /** Who they are, by name (surname first), for the admin deciding: the first 200. */
+  readonly names: readonly string[];
 }
+
+const NAMES_KEPT = 200;
 
 /** Pupils on roll with no leave date whom a feed drops without explanation. */
 export function missingPupils(stored: RecordMaps, batch: RosterBatch): MissingPupils {
@@ -45,12 +49,15 @@ export function missingPupils(stored: RecordMaps, batch: RosterBatch): MissingPu
   const isMissing = (id: string): boolean => (batch.mode === 'full' ? !incoming.has(id) : removed.has(id));
   let onRoll = 0;
   let missing = 0;
+  const names: string[] = [];
   for (const pupil of stored.pupil.values()) {
     if (pupil.leavingDate !== null) continue;
     onRoll++;
-    if (isMissing(pupil.id)) missing++;
+    if (!isMissing(pupil.id)) continue;
+    missing++;
+    if (names.length < NAMES_KEPT) names.push(`${pupil.surname}, ${pupil.forename}`);
   }
-  return { missing, onRoll };
+  return { missing, onRoll, names: names.sort((a, b) => a.localeCompare(b)) };
 }
 
 export function shouldHold({ missing, onRoll }: MissingPupils): boolean {
@@ -112,11 +119,26 @@ export function ingestBatch(
           Number(
             db
               .prepare(
-                'INSERT INTO held_snapshots (school_id, run_id, batch, digest, missing, on_roll) VALUES (?, ?, ?, ?, ?, ?)',
+                'INSERT INTO held_snapshots (school_id, run_id, batch, digest, missing, on_roll, missing_names) VALUES (?, ?, ?, ?, ?, ?, ?)',
               )
-              .run(school.id, runId, JSON.stringify(batch), digest, gap.missing, gap.onRoll).lastInsertRowid,
+              .run(
+                school.id,
+                runId,
+                JSON.stringify(batch),
+                digest,
+                gap.missing,
+                gap.onRoll,
+                JSON.stringify(gap.names),
+              ).lastInsertRowid,
           );
-        return { outcome: 'held', runId, heldId, ...gap, warnings: batch.warnings };
+        return {
+          outcome: 'held',
+          runId,
+          heldId,
+          missing: gap.missing,
+          onRoll: gap.onRoll,
+          warnings: batch.warnings,
+        };
       }
       const { next, leftKeys } = mergeBatch(stored, batch, effectiveDay(now));
       const { counts, byKind } = saveRecordChanges(db, school.id, stored, next, leftKeys);

@@ -89,3 +89,57 @@ function toStoredRun(row: RunRow): StoredRun {
     errors: JSON.parse(row.errors) as IngestIssue[],
   };
 }
+
+/** The latest runs with their warnings written out, for the MIS sync screen. */
+export function recentRunsWithWarnings(
+  db: Db,
+  schoolId: number,
+  limit: number,
+): (StoredRun & { readonly warnings: IngestIssue[] })[] {
+  const rows = db
+    .prepare('SELECT * FROM ingest_runs WHERE school_id = ? ORDER BY id DESC LIMIT ?')
+    .all(schoolId, limit) as RunRow[];
+  return rows.map((row) => ({ ...toStoredRun(row), warnings: JSON.parse(row.warnings) as IngestIssue[] }));
+}
+
+/**
+ * Each day from `firstDay` to `lastDay`: runs applied and not applied (by the UTC day they
+ * arrived), and pupils the change log says joined or left that school day.
+ */
+export function runsByDay(
+  db: Db,
+  schoolId: number,
+  firstDay: string,
+  lastDay: string,
+): { day: string; applied: number; notApplied: number; pupilsJoined: number; pupilsLeft: number }[] {
+  const runs = db
+    .prepare(
+      `SELECT substr(received_at, 1, 10) AS day, sum(outcome = 'applied') AS applied, sum(outcome != 'applied') AS notApplied
+       FROM ingest_runs WHERE school_id = ? AND received_at >= ? AND substr(received_at, 1, 10) <= ? GROUP BY day`,
+    )
+    .all(schoolId, firstDay, lastDay) as { day: string; applied: number; notApplied: number }[];
+  const changes = db
+    .prepare(
+      `SELECT day, sum(change = 'joined') AS joined, sum(change = 'left') AS left FROM change_log
+       WHERE school_id = ? AND kind = 'pupil' AND day >= ? AND day <= ? GROUP BY day`,
+    )
+    .all(schoolId, firstDay, lastDay) as { day: string; joined: number; left: number }[];
+  const runsOn = new Map(runs.map((row) => [row.day, row]));
+  const changesOn = new Map(changes.map((row) => [row.day, row]));
+  const out = [];
+  for (
+    let at = Date.parse(`${firstDay}T00:00:00Z`);
+    at <= Date.parse(`${lastDay}T00:00:00Z`);
+    at += 86_400_000
+  ) {
+    const day = new Date(at).toISOString().slice(0, 10);
+    out.push({
+      day,
+      applied: runsOn.get(day)?.applied ?? 0,
+      notApplied: runsOn.get(day)?.notApplied ?? 0,
+      pupilsJoined: changesOn.get(day)?.joined ?? 0,
+      pupilsLeft: changesOn.get(day)?.left ?? 0,
+    });
+  }
+  return out;
+}

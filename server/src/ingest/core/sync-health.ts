@@ -76,9 +76,7 @@ function describe(
   late: number,
 ): string {
   const heldNote =
-    held > 0
-      ? ` ${held} snapshot${held === 1 ? ' is' : 's are'} held for an admin to check (npx schoolping held).`
-      : '';
+    held > 0 ? ` ${held} snapshot${held === 1 ? ' is' : 's are'} held for an admin to check.` : '';
   if (status === 'ok') return `The MIS sync is working.${heldNote}`;
   if (status === 'failing' && lastRun) {
     const why =

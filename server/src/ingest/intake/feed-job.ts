@@ -1,6 +1,7 @@
 import { effectiveDay } from '@schoolping/shared';
 import type { Db } from '../../db/database.ts';
 import { schoolById, type SchoolRow } from '../../db/school-store.ts';
+import { acceptHeld, heldSchool, HeldSnapshotError } from '../core/held.ts';
 import { ingestBatch, recordRefusal } from '../core/ingest.ts';
 import { readOneRosterBundle, type BundleResult } from '../oneroster/bundle.ts';
 import { parseOneRoster } from '../oneroster/parse.ts';
@@ -18,6 +19,13 @@ import { parseXporter } from '../xporter/parse.ts';
 export type FeedJob =
   /** Pull from the school's Xporter on Demand connection and apply what comes back. */
   | { readonly kind: 'xod-pull'; readonly schoolId: number }
+  /** Apply a snapshot held for lacking many pupils: an admin confirmed they left. */
+  | {
+      readonly kind: 'held-accept';
+      readonly schoolId: number;
+      readonly heldId: number;
+      readonly source: RunSource;
+    }
   | { readonly kind: 'xporter'; readonly schoolId: number; readonly body: Uint8Array<ArrayBuffer> }
   | { readonly kind: 'oneroster-zip'; readonly schoolId: number; readonly body: Uint8Array<ArrayBuffer> }
   | {
@@ -28,7 +36,7 @@ export type FeedJob =
     };
 
 export interface FeedReply {
-  readonly status: 200 | 202 | 400 | 403 | 404 | 422 | 500 | 503;
+  readonly status: 200 | 202 | 400 | 403 | 404 | 409 | 422 | 500 | 503;
   readonly body: Readonly<Record<string, unknown>>;
 }
 
@@ -37,9 +45,10 @@ const SOURCES = {
   xporter: 'xporter',
   'oneroster-zip': 'oneroster',
   'oneroster-form': 'oneroster',
-} as const satisfies Record<FeedJob['kind'], RunSource>;
+} as const satisfies Record<Exclude<FeedJob['kind'], 'held-accept'>, RunSource>;
 
-export const sourceOf = (job: FeedJob): RunSource => SOURCES[job.kind];
+export const sourceOf = (job: FeedJob): RunSource =>
+  job.kind === 'held-accept' ? job.source : SOURCES[job.kind];
 
 export async function runFeedJob(db: Db, job: FeedJob, now: Date): Promise<FeedReply> {
   const started = performance.now();
@@ -47,6 +56,7 @@ export async function runFeedJob(db: Db, job: FeedJob, now: Date): Promise<FeedR
   if (!school)
     return { status: 404, body: { error: 'no-school', message: 'That school is not on this server.' } };
   if (job.kind === 'xod-pull') return pull(db, school, now);
+  if (job.kind === 'held-accept') return acceptHeldJob(db, school, job.heldId, now);
   const refuse = (status: 400 | 422, errors: readonly IngestIssue[], message?: string): FeedReply => {
     const runId = recordRefusal(db, school.id, sourceOf(job), errors, now, performance.now() - started);
     const first = errors[0];
@@ -91,6 +101,25 @@ export async function runFeedJob(db: Db, job: FeedJob, now: Date): Promise<FeedR
   return { status: 200, body: { runId, counts, byKind, warnings } };
 }
 
+function acceptHeldJob(db: Db, school: SchoolRow, heldId: number, now: Date): FeedReply {
+  if (heldSchool(db, heldId) !== school.id)
+    return {
+      status: 404,
+      body: {
+        error: 'no-held-snapshot',
+        message: `There is no held snapshot ${heldId} waiting for a decision.`,
+      },
+    };
+  try {
+    const outcome = acceptHeld(db, heldId, now);
+    return { status: 200, body: { ...outcome } };
+  } catch (error) {
+    if (error instanceof HeldSnapshotError)
+      return { status: 409, body: { error: 'held-snapshot-stale', message: error.message } };
+    throw error;
+  }
+}
+
 async function pull(db: Db, school: SchoolRow, now: Date): Promise<FeedReply> {
   const connection = listConnections(db).find((each) => each.schoolId === school.id);
   if (!connection)
@@ -107,7 +136,7 @@ type Read = { readonly parsed: ParseResult } | { readonly unreadable: IngestIssu
 async function readFeed(
   db: Db,
   school: SchoolRow,
-  job: Exclude<FeedJob, { kind: 'xod-pull' }>,
+  job: Exclude<FeedJob, { kind: 'xod-pull' | 'held-accept' }>,
   now: Date,
 ): Promise<Read> {
   if (job.kind === 'xporter') {

@@ -167,3 +167,35 @@ async function pullAndApply(
   }
   return ingestBatch(db, school, parsed.batch, 'xporter-pull', now());
 }
+
+/** A school's pull as the admin sees it: never the secret. Null when not connected. */
+export function connectionSummary(
+  db: Db,
+  schoolId: number,
+): {
+  readonly xodEstab: string;
+  readonly relyingParty: string;
+  readonly everyHours: number;
+  readonly baseUrl: string;
+  readonly tokenUrl: string;
+  readonly lastPullAt: string | null;
+} | null {
+  const row = db
+    .prepare(
+      `SELECT xod_estab AS xodEstab, relying_party AS relyingParty, every_hours AS everyHours,
+              base_url AS baseUrl, token_url AS tokenUrl,
+              (SELECT max(received_at) FROM ingest_runs WHERE school_id = c.school_id AND source = 'xporter-pull') AS lastPullAt
+       FROM xod_connections c WHERE school_id = ?`,
+    )
+    .get(schoolId) as
+    | {
+        xodEstab: string;
+        relyingParty: string;
+        everyHours: number;
+        baseUrl: string;
+        tokenUrl: string;
+        lastPullAt: string | null;
+      }
+    | undefined;
+  return row ?? null;
+}

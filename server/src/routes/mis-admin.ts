@@ -1,0 +1,193 @@
+import {
+  addDays,
+  effectiveDay,
+  xodConnectRequestSchema,
+  type HeldList,
+  type SyncTimeline,
+  type XodConnectionAnswer,
+} from '@schoolping/shared';
+import { Hono, type Context } from 'hono';
+import { audit } from '../auth/audit.ts';
+import { schoolById, type SchoolRow } from '../db/school-store.ts';
+import { discardHeld, heldForSchool, heldSchool, HeldSnapshotError } from '../ingest/core/held.ts';
+import { rotateIngestKey } from '../ingest/core/keys.ts';
+import { recentRunsWithWarnings, runsByDay } from '../ingest/core/runs.ts';
+import { feedWorker } from '../ingest/intake/worker/feed-pool.ts';
+import { connectionSummary, GROUPCALL_URLS, saveConnection } from '../ingest/xod/pull.ts';
+import type { AppContext, AppEnv } from '../http/env.ts';
+import { guard } from '../http/guard.ts';
+import { smallBody } from '../http/small-body.ts';
+
+const TIMELINE_DAYS = 14;
+const RUNS_LISTED = 10;
+
+/*
+ * The school admin's side of the MIS sync: the timeline, held snapshots to accept or discard, a
+ * new ingest key, and the Xporter on Demand pull. Every change is written to the audit log.
+ */
+export function misAdminRoutes(context: AppContext) {
+  const { db, clock } = context;
+
+  function schoolOf(c: Context<AppEnv>): SchoolRow | null {
+    return schoolById(db, c.get('principal')?.schoolId ?? 0);
+  }
+  const noSchool = (c: Context<AppEnv>) =>
+    c.json({ error: 'no-school', message: 'Your school is not set up on this server.' }, 404);
+  const actor = (c: Context<AppEnv>): string => `user:${String(c.get('principal')?.userId ?? 0)}`;
+  /** A held snapshot id from the path, when it is one of this school's, waiting for a decision. */
+  function heldIdOf(c: Context<AppEnv>, school: SchoolRow): number | null {
+    const id = Number(c.req.param('id'));
+    return Number.isSafeInteger(id) && id > 0 && heldSchool(db, id) === school.id ? id : null;
+  }
+  const noHeld = (c: Context<AppEnv>) =>
+    c.json({ error: 'no-held-snapshot', message: 'That snapshot is not waiting for a decision.' }, 404);
+
+  return new Hono<AppEnv>()
+    .use('/xod', smallBody())
+    .use('/held/*', smallBody())
+    .use('/ingest-key', smallBody())
+    .get('/runs', guard(context, 'GET /api/mis/runs'), (c) => {
+      const school = schoolOf(c);
+      if (!school) return noSchool(c);
+      const today = effectiveDay(clock());
+      const answer: SyncTimeline = {
+        days: runsByDay(db, school.id, addDays(today, -(TIMELINE_DAYS - 1)), today),
+        runs: recentRunsWithWarnings(db, school.id, RUNS_LISTED).map((run) => ({
+          ...run,
+          errors: [...run.errors],
+        })),
+      };
+      return c.json(answer);
+    })
+    .get('/held', guard(context, 'GET /api/mis/held'), (c) => {
+      const school = schoolOf(c);
+      if (!school) return noSchool(c);
+      const answer: HeldList = {
+        held: heldForSchool(db, school.id).map(({ id, receivedAt, missing, onRoll, names }) => ({
+          id,
+          receivedAt,
+          missing,
+          onRoll,
+          names,
+        })),
+      };
+      return c.json(answer);
+    })
+    .post('/held/:id/accept', guard(context, 'POST /api/mis/held/:id/accept'), async (c) => {
+      const school = schoolOf(c);
+      if (!school) return noSchool(c);
+      const heldId = heldIdOf(c, school);
+      if (heldId === null) return noHeld(c);
+      const source = heldSource(heldId);
+      // Applying a whole snapshot is an ingest: it runs on the ingest worker, not on this thread.
+      const reply = await feedWorker.run(
+        db,
+        { kind: 'held-accept', schoolId: school.id, heldId, source },
+        clock(),
+      );
+      if (reply.status === 200)
+        audit(
+          db,
+          {
+            actor: actor(c),
+            action: 'held-accept',
+            object: `school:${String(school.id)}`,
+            detail: { heldId },
+          },
+          clock(),
+        );
+      return c.json(reply.body, reply.status);
+    })
+    .post('/held/:id/discard', guard(context, 'POST /api/mis/held/:id/discard'), (c) => {
+      const school = schoolOf(c);
+      if (!school) return noSchool(c);
+      const heldId = heldIdOf(c, school);
+      if (heldId === null) return noHeld(c);
+      try {
+        discardHeld(db, heldId, clock());
+      } catch (error) {
+        if (error instanceof HeldSnapshotError) return noHeld(c);
+        throw error;
+      }
+      audit(
+        db,
+        {
+          actor: actor(c),
+          action: 'held-discard',
+          object: `school:${String(school.id)}`,
+          detail: { heldId },
+        },
+        clock(),
+      );
+      return c.json({ discarded: heldId });
+    })
+    .post('/ingest-key', guard(context, 'POST /api/mis/ingest-key'), (c) => {
+      const school = schoolOf(c);
+      if (!school) return noSchool(c);
+      const now = clock();
+      const key = rotateIngestKey(db, school.id, now);
+      audit(
+        db,
+        { actor: actor(c), action: 'ingest-key-rotated', object: `school:${String(school.id)}` },
+        now,
+      );
+      // Shown this once: only its hash is stored.
+      c.header('Cache-Control', 'no-store');
+      return c.json({ key, issuedAt: now.toISOString() });
+    })
+    .get('/xod', guard(context, 'GET /api/mis/xod'), (c) => {
+      const school = schoolOf(c);
+      if (!school) return noSchool(c);
+      const found = connectionSummary(db, school.id);
+      const answer: XodConnectionAnswer = {
+        connection: found && {
+          xodEstab: found.xodEstab,
+          relyingParty: found.relyingParty,
+          everyHours: found.everyHours,
+          lastPullAt: found.lastPullAt,
+        },
+      };
+      return c.json(answer);
+    })
+    .post('/xod', guard(context, 'POST /api/mis/xod'), async (c) => {
+      const school = schoolOf(c);
+      if (!school) return noSchool(c);
+      const parsed = xodConnectRequestSchema.safeParse(await c.req.json().catch(() => null));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return c.json(
+          {
+            error: 'invalid-request',
+            message: `Nothing was saved: ${issue ? `${issue.path.join('.') || 'the request'}: ${issue.message}` : 'the request could not be read'}.`,
+          },
+          400,
+        );
+      }
+      const existing = connectionSummary(db, school.id);
+      saveConnection(db, {
+        schoolId: school.id,
+        // A connection moved to another Groupcall address by the command line keeps it.
+        baseUrl: existing?.baseUrl ?? GROUPCALL_URLS.baseUrl,
+        tokenUrl: existing?.tokenUrl ?? GROUPCALL_URLS.tokenUrl,
+        ...parsed.data,
+      });
+      audit(
+        db,
+        {
+          actor: actor(c),
+          action: existing ? 'xod-changed' : 'xod-connected',
+          object: `school:${String(school.id)}`,
+          detail: { relyingParty: parsed.data.relyingParty, everyHours: parsed.data.everyHours },
+        },
+        clock(),
+      );
+      return c.json({ saved: true });
+    });
+
+  function heldSource(heldId: number): 'xporter' | 'oneroster' | 'xporter-pull' {
+    const row = db
+      .prepare('SELECT r.source FROM held_snapshots h JOIN ingest_runs r ON r.id = h.run_id WHERE h.id = ?')
+      .get(heldId) as { source: 'xporter' | 'oneroster' | 'xporter-pull' } | undefined;
+    return row?.source ?? 'xporter';
+  }
+}
