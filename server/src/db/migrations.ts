@@ -359,7 +359,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER daily_runs_bump AFTER INSERT ON daily_runs
   BEGIN UPDATE schools SET roster_version = roster_version + 1 WHERE id = NEW.school_id; END;
 
-  -- Who a held snapshot would take off the roll, by name, for the admin deciding on a screen.
-  ALTER TABLE held_snapshots ADD COLUMN missing_names TEXT NOT NULL DEFAULT '[]';
+  -- Who a held snapshot would take off the roll ({count, names}), for the admin deciding on a screen.
+  ALTER TABLE held_snapshots ADD COLUMN removals TEXT NOT NULL DEFAULT '{"count":0,"names":[]}';
   `,
 ];

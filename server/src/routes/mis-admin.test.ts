@@ -80,12 +80,20 @@ describe('the MIS sync screen’s routes', () => {
     expect(list.held).toHaveLength(1);
     const [held] = list.held;
     expect(held?.missing).toBeGreaterThan(before / 3);
-    expect(held?.names).toHaveLength(held?.missing ?? -1);
+    // Everyone it would take off the roll: those missing, and any whose leave date had not yet come.
+    expect(held?.removing).toBeGreaterThanOrEqual(held?.missing ?? Infinity);
+    expect(held?.names).toHaveLength(Math.min(200, held?.removing ?? -1));
     expect(held?.names[0]).toMatch(/^[\p{L}' -]+, [\p{L}' -]+$/u);
 
     const accepted = await post(fixture, `/api/mis/held/${String(heldId)}/accept`, admin(fixture));
     expect(accepted.status).toBe(200);
     expect(onRoll(fixture)).toBe(before - (held?.missing ?? 0));
+    // And every pupil named, on roll by then, leaves at the next 02:00 run.
+    const leaving = loadRoster(fixture.db, fixture.school)
+      .pupils.filter((pupil) => pupil.leavingDate === '2027-03-16' && pupil.entryDate < '2027-03-16')
+      .map((pupil) => `${pupil.surname}, ${pupil.forename}`);
+    expect(leaving.length).toBe(held?.removing);
+    expect(leaving.toSorted((a, b) => a.localeCompare(b)).slice(0, 200)).toEqual(held?.names);
     expect(auditActions(fixture)).toContain('held-accept');
     // Decided once: a second accept, or a discard, finds nothing waiting.
     expect((await post(fixture, `/api/mis/held/${String(heldId)}/accept`, admin(fixture))).status).toBe(404);

@@ -63,11 +63,12 @@ export function misAdminRoutes(context: AppContext) {
       const school = schoolOf(c);
       if (!school) return noSchool(c);
       const answer: HeldList = {
-        held: heldForSchool(db, school.id).map(({ id, receivedAt, missing, onRoll, names }) => ({
+        held: heldForSchool(db, school.id).map(({ id, receivedAt, missing, onRoll, removing, names }) => ({
           id,
           receivedAt,
           missing,
           onRoll,
+          removing,
           names,
         })),
       };

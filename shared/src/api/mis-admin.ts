@@ -62,8 +62,11 @@ export const heldListSchema = z.object({
     z.object({
       id: z.number().int(),
       receivedAt: z.string(),
+      /** On roll with no leave date and missing: what made it held. */
       missing: z.number().int(),
       onRoll: z.number().int(),
+      /** Everyone applying it would take off the roll, and the first names of them (surname first). */
+      removing: z.number().int(),
       names: z.array(z.string()),
     }),
   ),

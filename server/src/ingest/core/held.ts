@@ -22,16 +22,22 @@ export function listHeld(db: Db): HeldSnapshot[] {
 }
 
 /** One school's held snapshots, with who each would take off the roll, for the MIS sync screen. */
-export function heldForSchool(db: Db, schoolId: number): (HeldSnapshot & { readonly names: string[] })[] {
+export function heldForSchool(
+  db: Db,
+  schoolId: number,
+): (HeldSnapshot & { readonly removing: number; readonly names: string[] })[] {
   const rows = db
     .prepare(
       `SELECT h.id, h.school_id AS schoolId, h.run_id AS runId, r.received_at AS receivedAt, h.missing,
-         h.on_roll AS onRoll, h.missing_names AS names
+         h.on_roll AS onRoll, h.removals
        FROM held_snapshots h JOIN ingest_runs r ON r.id = h.run_id
        WHERE h.status = 'held' AND h.school_id = ? ORDER BY h.id DESC`,
     )
-    .all(schoolId) as (HeldSnapshot & { names: string })[];
-  return rows.map((row) => ({ ...row, names: JSON.parse(row.names) as string[] }));
+    .all(schoolId) as (HeldSnapshot & { removals: string })[];
+  return rows.map(({ removals, ...row }) => {
+    const { count, names } = JSON.parse(removals) as { count: number; names: string[] };
+    return { ...row, removing: count, names };
+  });
 }
 
 /** The school a held snapshot waiting for a decision belongs to, or null. */

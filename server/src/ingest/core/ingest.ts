@@ -1,4 +1,4 @@
-import { effectiveDay, isLeaverOn } from '@schoolping/shared';
+import { addDays, effectiveDay, hasStartedOn, isLeaverOn, type IsoDate } from '@schoolping/shared';
 import { createHash } from 'node:crypto';
 import { audit } from '../../auth/audit.ts';
 import { endAllSessions } from '../../auth/sessions.ts';
@@ -33,16 +33,20 @@ export type IngestOutcome =
     };
 
 export interface MissingPupils {
+  /** On roll with no leave date, and missing: what decides whether a snapshot is held. */
   readonly missing: number;
   readonly onRoll: number;
-  /** Who they are, by name (surname first), for the admin deciding: the first 200. */
-  readonly names: readonly string[];
+  /**
+   * Everyone applying it would take off the roll (at the next 02:00 run): the missing above, and
+   * pupils missing whose leave date had not yet come. Names surname first, the first 200 by name.
+   */
+  readonly removals: { readonly count: number; readonly names: readonly string[] };
 }
 
 const NAMES_KEPT = 200;
 
 /** Pupils on roll with no leave date whom a feed drops without explanation. */
-export function missingPupils(stored: RecordMaps, batch: RosterBatch): MissingPupils {
+export function missingPupils(stored: RecordMaps, batch: RosterBatch, day: IsoDate): MissingPupils {
   // A changeset "misses" the pupils it lists as no longer in the result; a snapshot, those it leaves out.
   const removed = new Set(batch.removed.pupil);
   const incoming = new Set(batch.records.pupils.map((pupil) => pupil.id));
@@ -50,14 +54,19 @@ export function missingPupils(stored: RecordMaps, batch: RosterBatch): MissingPu
   let onRoll = 0;
   let missing = 0;
   const names: string[] = [];
+  // Missing pupils leave at the next 02:00 run (see mergeBatch): only a later leave date changes,
+  // and only for a pupil on roll by then (one yet to start is not taken off it).
+  const tonight = addDays(day, 1);
   for (const pupil of stored.pupil.values()) {
-    if (pupil.leavingDate !== null) continue;
-    onRoll++;
+    const isUndated = pupil.leavingDate === null;
+    if (isUndated) onRoll++;
     if (!isMissing(pupil.id)) continue;
-    missing++;
-    if (names.length < NAMES_KEPT) names.push(`${pupil.surname}, ${pupil.forename}`);
+    if (isUndated) missing++;
+    if ((isUndated || pupil.leavingDate > tonight) && hasStartedOn(pupil.entryDate, tonight))
+      names.push(`${pupil.surname}, ${pupil.forename}`);
   }
-  return { missing, onRoll, names: names.sort((a, b) => a.localeCompare(b)) };
+  const sorted = names.sort((a, b) => a.localeCompare(b));
+  return { missing, onRoll, removals: { count: sorted.length, names: sorted.slice(0, NAMES_KEPT) } };
 }
 
 export function shouldHold({ missing, onRoll }: MissingPupils): boolean {
@@ -102,7 +111,7 @@ export function ingestBatch(
         };
       }
       const stored = loadRecordMaps(db, school.id);
-      const gap = missingPupils(stored, batch);
+      const gap = missingPupils(stored, batch, effectiveDay(now));
       if (!options.accept && shouldHold(gap)) {
         const waiting = db
           .prepare("SELECT id FROM held_snapshots WHERE school_id = ? AND status = 'held' AND digest = ?")
@@ -119,7 +128,7 @@ export function ingestBatch(
           Number(
             db
               .prepare(
-                'INSERT INTO held_snapshots (school_id, run_id, batch, digest, missing, on_roll, missing_names) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                'INSERT INTO held_snapshots (school_id, run_id, batch, digest, missing, on_roll, removals) VALUES (?, ?, ?, ?, ?, ?, ?)',
               )
               .run(
                 school.id,
@@ -128,7 +137,7 @@ export function ingestBatch(
                 digest,
                 gap.missing,
                 gap.onRoll,
-                JSON.stringify(gap.names),
+                JSON.stringify(gap.removals),
               ).lastInsertRowid,
           );
         return {

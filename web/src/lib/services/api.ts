@@ -62,3 +62,27 @@ async function send(fetcher: typeof fetch, path: string, init: RequestInit): Pro
 function refused(response: Response, error: string, message: string): ApiResult<never> {
   return { kind: 'refused', status: response.status, error, message };
 }
+
+/** Anything with zod's `safeParse`: the shared answer schemas. */
+interface AnswerSchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
+/** GET an answer and read it with its shared schema; an answer that does not fit is the server's fault. */
+export async function getParsed<T>(
+  fetcher: typeof fetch,
+  path: string,
+  schema: AnswerSchema<T>,
+): Promise<ApiResult<T>> {
+  const answer = await getJson(fetcher, path);
+  if (answer.kind !== 'ok') return answer;
+  const parsed = schema.safeParse(answer.value);
+  return parsed.success
+    ? { kind: 'ok', value: parsed.data }
+    : {
+        kind: 'refused',
+        status: 200,
+        error: 'unreadable',
+        message: 'The server’s answer could not be read.',
+      };
+}
