@@ -6,13 +6,19 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   plugins: [
     sveltekit({
-      adapter: adapter({ fallback: 'index.html' }),
+      // WEB_BUILD_OUT builds a release somewhere else (the e2e update test builds a second one).
+      adapter: adapter({
+        fallback: 'index.html',
+        pages: process.env.WEB_BUILD_OUT ?? 'build',
+        assets: process.env.WEB_BUILD_OUT ?? 'build',
+      }),
       alias: { $lib: 'src/lib' },
     }),
     SvelteKitPWA({
       strategies: 'generateSW',
       injectRegister: false,
-      registerType: 'autoUpdate',
+      // A new version waits until the person presses Update now (src/lib/app-update.svelte.ts).
+      registerType: 'prompt',
       kit: { adapterFallback: 'index.html', spa: true },
       manifest: {
         name: 'SchoolPing',
@@ -34,9 +40,10 @@ export default defineConfig({
         ],
       },
       workbox: {
-        // Take control on the first visit, so the app already works offline after one load.
+        // Take control on the first visit, so the app already works offline after one load; a later
+        // version waits for the page to send SKIP_WAITING.
         clientsClaim: true,
-        skipWaiting: true,
+        skipWaiting: false,
         globPatterns: ['client/**/*.{js,css,html,svg,png,webmanifest}'],
         navigateFallbackDenylist: [/^\/api\//, /^\/sync/],
         // Showing a push and opening it: a few lines Workbox does not generate.

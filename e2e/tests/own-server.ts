@@ -14,7 +14,11 @@ export interface OwnServer {
   stop(): Promise<void>;
 }
 
-export async function startOwnServer(port: number, clock: string): Promise<OwnServer> {
+export async function startOwnServer(
+  port: number,
+  clock: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<OwnServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'schoolping-e2e-own-'));
   const keyFile = join(mkdtempSync(join(tmpdir(), 'schoolping-e2e-own-key-')), 'server-key.json');
   const baseURL = `http://localhost:${String(port)}`;
@@ -30,6 +34,7 @@ export async function startOwnServer(port: number, clock: string): Promise<OwnSe
         SECRET_KEY_FILE: keyFile,
         SCHOOLPING_CLOCK: at,
         LOG_LEVEL: 'warn',
+        ...env,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -30,6 +30,8 @@ export interface ServerConfig {
   readonly appUrl: string;
   /** PUSH_CONTACT: who push services may contact about our pushes (a mailto: or https: address). */
   readonly pushContact: string;
+  /** WEB_BUILD_DIR: the built PWA to serve, when not the repository's web/build. */
+  readonly webBuildDir: string | undefined;
 }
 
 const IDENTITY_ENV: Record<keyof IdentitySettings, string> = {
@@ -84,5 +86,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     mailFrom: env.MAIL_FROM ?? 'SchoolPing <no-reply@localhost>',
     appUrl: (env.APP_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     pushContact: env.PUSH_CONTACT ?? 'mailto:admin@localhost',
+    webBuildDir: env.WEB_BUILD_DIR ? resolve(env.INIT_CWD ?? process.cwd(), env.WEB_BUILD_DIR) : undefined,
   };
 }

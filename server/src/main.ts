@@ -53,7 +53,7 @@ const { app, context, sync } = createAppWithContext({
   db,
   clock: systemClock,
   authenticatorClock: realClock,
-  webBuildDir: defaultBuildDir(),
+  webBuildDir: config.webBuildDir ?? defaultBuildDir(),
   identity: config.identity,
   trustedProxies: config.trustedProxies,
   proxyAddresses: config.proxyAddresses,

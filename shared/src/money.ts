@@ -31,6 +31,9 @@ export function sumPence(values: Iterable<Pence>): Pence {
 }
 
 /** `£1,234.56`, `-£3.05`. */
+/** The largest single top-up or charge, in pence (£1,000): more is a typing slip, not a payment. */
+export const MAX_WALLET_ENTRY_PENCE: Pence = pence(100_000);
+
 export function formatPence(amount: Pence): string {
   const sign = amount < 0 ? '-' : '';
   const absolute = Math.abs(amount);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /** GET /api/messages/:id/recipients: who a message reached and when each read it. */
 export const messageRecipientSchema = z.object({
@@ -6,7 +6,7 @@ export const messageRecipientSchema = z.object({
   name: z.string(),
   /** The children the message was about, by name. */
   children: z.array(z.string()),
-  readAt: z.string().nullable(),
+  readAt: z.nullable(z.string()),
 });
 export type MessageRecipient = z.infer<typeof messageRecipientSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /*
  * The school admin's MIS sync screen: what the server answers, parsed by the PWA with the same
@@ -8,19 +8,19 @@ import { z } from 'zod';
 const issueSchema = z.object({ where: z.string(), code: z.string(), message: z.string() });
 
 export const storedRunSchema = z.object({
-  id: z.number().int(),
+  id: z.int(),
   source: z.enum(['xporter', 'oneroster', 'xporter-pull']),
-  mode: z.enum(['full', 'delta']).nullable(),
+  mode: z.nullable(z.enum(['full', 'delta'])),
   outcome: z.enum(['applied', 'held', 'rejected', 'failed']),
   receivedAt: z.string(),
   durationMs: z.number(),
   counts: z.object({
-    added: z.number().int(),
-    updated: z.number().int(),
-    left: z.number().int(),
-    unchanged: z.number().int(),
+    added: z.int(),
+    updated: z.int(),
+    left: z.int(),
+    unchanged: z.int(),
   }),
-  warningCount: z.number().int(),
+  warningCount: z.int(),
   errors: z.array(issueSchema),
 });
 export type StoredRunAnswer = z.infer<typeof storedRunSchema>;
@@ -28,11 +28,11 @@ export type StoredRunAnswer = z.infer<typeof storedRunSchema>;
 /** GET /api/mis/status: ok, late or failing, and what to do when it is not ok. */
 export const syncHealthSchema = z.object({
   status: z.enum(['ok', 'late', 'failing']),
-  lastGoodSync: z.string().nullable(),
-  nextExpectedBy: z.string().nullable(),
+  lastGoodSync: z.nullable(z.string()),
+  nextExpectedBy: z.nullable(z.string()),
   lateAfterHours: z.number(),
-  lastRun: storedRunSchema.nullable(),
-  heldSnapshots: z.number().int(),
+  lastRun: z.nullable(storedRunSchema),
+  heldSnapshots: z.int(),
   summary: z.string(),
   likelyCauses: z.array(z.string()),
   nextSteps: z.array(z.string()),
@@ -42,17 +42,17 @@ export type SyncHealthAnswer = z.infer<typeof syncHealthSchema>;
 /** One day of the timeline: runs by outcome, and pupils the change log says joined or left. */
 export const syncDaySchema = z.object({
   day: z.string(),
-  applied: z.number().int(),
-  notApplied: z.number().int(),
-  pupilsJoined: z.number().int(),
-  pupilsLeft: z.number().int(),
+  applied: z.int(),
+  notApplied: z.int(),
+  pupilsJoined: z.int(),
+  pupilsLeft: z.int(),
 });
 export type SyncDay = z.infer<typeof syncDaySchema>;
 
 /** GET /api/mis/runs: the last fortnight by day, and the latest runs with their warnings. */
 export const syncTimelineSchema = z.object({
   days: z.array(syncDaySchema),
-  runs: z.array(storedRunSchema.extend({ warnings: z.array(issueSchema) })),
+  runs: z.array(z.extend(storedRunSchema, { warnings: z.array(issueSchema) })),
 });
 export type SyncTimeline = z.infer<typeof syncTimelineSchema>;
 
@@ -60,13 +60,13 @@ export type SyncTimeline = z.infer<typeof syncTimelineSchema>;
 export const heldListSchema = z.object({
   held: z.array(
     z.object({
-      id: z.number().int(),
+      id: z.int(),
       receivedAt: z.string(),
       /** On roll with no leave date and missing: what made it held. */
-      missing: z.number().int(),
-      onRoll: z.number().int(),
+      missing: z.int(),
+      onRoll: z.int(),
       /** Everyone applying it would take off the roll, and the first names of them (surname first). */
-      removing: z.number().int(),
+      removing: z.int(),
       names: z.array(z.string()),
     }),
   ),
@@ -78,24 +78,23 @@ export const ingestKeyAnswerSchema = z.object({ key: z.string(), issuedAt: z.str
 
 /** GET /api/mis/xod: the Xporter on Demand pull, without its secret. */
 export const xodConnectionSchema = z.object({
-  connection: z
-    .object({
+  connection: z.nullable(
+    z.object({
       xodEstab: z.string(),
       relyingParty: z.string(),
-      everyHours: z.number().int(),
-      lastPullAt: z.string().nullable(),
-    })
-    .nullable(),
+      everyHours: z.int(),
+      lastPullAt: z.nullable(z.string()),
+    }),
+  ),
 });
 export type XodConnectionAnswer = z.infer<typeof xodConnectionSchema>;
 
 /** POST /api/mis/xod: connect or change the pull. The secret is sealed at rest and never shown again. */
 export const xodConnectRequestSchema = z.object({
-  relyingParty: z.string().trim().min(1).max(200),
-  secret: z.string().min(1).max(500),
+  relyingParty: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  secret: z.string().check(z.minLength(1), z.maxLength(500)),
   xodEstab: z
     .string()
-    .trim()
-    .regex(/^\d{4,10}$/, 'the establishment number Groupcall knows the school by'),
-  everyHours: z.number().int().min(1).max(24),
+    .check(z.trim(), z.regex(/^\d{4,10}$/, 'the establishment number Groupcall knows the school by')),
+  everyHours: z.int().check(z.minimum(1), z.maximum(24)),
 });

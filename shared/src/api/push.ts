@@ -1,14 +1,15 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
-const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/, 'base64url');
+const base64url = (length: number) =>
+  z.string().check(z.regex(/^[A-Za-z0-9_-]+$/, 'base64url'), z.length(length));
 
 /** POST /api/push/subscriptions: a browser's PushSubscription, as its toJSON() gives it. */
 export const pushSubscriptionSchema = z.object({
-  endpoint: z.url().max(1000),
+  endpoint: z.url().check(z.maxLength(1000)),
   keys: z.object({
     // An uncompressed P-256 point (65 bytes) and a 16-byte secret, base64url without padding.
-    p256dh: base64url.length(87),
-    auth: base64url.length(22),
+    p256dh: base64url(87),
+    auth: base64url(22),
   }),
 });
 export type PushSubscriptionJson = z.infer<typeof pushSubscriptionSchema>;

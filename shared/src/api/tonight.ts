@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /** One change the daily run records: a pupil or contact joining, leaving, moving class or returning. */
 export const rosterChangeSchema = z.object({
@@ -7,7 +7,7 @@ export const rosterChangeSchema = z.object({
   kind: z.enum(['pupil', 'contact']),
   misId: z.string(),
   /** `name`, and `class` for a join or leave, or `from` and `to` for a move. */
-  detail: z.record(z.string(), z.string().nullable()),
+  detail: z.record(z.string(), z.nullable(z.string())),
 });
 export type RosterChange = z.infer<typeof rosterChangeSchema>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isIsoDate } from '../dates.ts';
 import { audienceSchema } from '../messages/audience.ts';
-import { pence, type Pence } from '../money.ts';
+import { MAX_WALLET_ENTRY_PENCE } from '../money.ts';
 
 /*
  * Intents are what a person asked for, made on their device and appended to their outbox. They
@@ -10,8 +10,6 @@ import { pence, type Pence } from '../money.ts';
 
 const id = z.string().min(1).max(100);
 
-/** The largest single top-up or charge, in pence (£1,000): more is a typing slip, not a payment. */
-export const MAX_WALLET_ENTRY_PENCE: Pence = pence(100_000);
 const isoDay = z.string().refine(isIsoDate, 'must be a calendar date, YYYY-MM-DD');
 
 const payloads = {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { canReadDoc, canWriteDoc, DOC_KINDS, type DocKind, type DocRef } from '../auth/policy.ts';
 import type { Principal } from '../auth/roles.ts';
 import { docName } from './doc-names.ts';
@@ -11,10 +11,11 @@ export interface DocListing {
 
 /** GET /api/sync/docs's entries, as the PWA checks them before trusting them. */
 export const docListingSchema = z.object({
-  name: z.string().regex(/^[A-Za-z0-9._-]{1,300}$/),
+  name: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,300}$/)),
   kind: z.enum(DOC_KINDS),
   canWrite: z.boolean(),
 });
+export const docListingsSchema = z.array(docListingSchema);
 
 export interface ParentDocFacts {
   /** Academic years (their Septembers) whose inbox to offer: this one and any with messages. */

@@ -1,4 +1,4 @@
-import { docListingSchema, type DocListing } from '@schoolping/shared';
+import { docListingsSchema, type DocListing } from '@schoolping/shared';
 import type { Me } from '$lib/services/auth';
 import { getJson } from '$lib/services/api';
 import { localDb } from '$lib/local-db';
@@ -16,7 +16,7 @@ const listingKey = (me: Me): string => `sync-docs:${me.userId}`;
 async function documentsFor(me: Me): Promise<DocListing[]> {
   const answer = await getJson(fetch, '/api/sync/docs');
   if (answer.kind === 'ok') {
-    const parsed = docListingSchema.array().safeParse((answer.value as { docs?: unknown }).docs);
+    const parsed = docListingsSchema.safeParse((answer.value as { docs?: unknown }).docs);
     if (parsed.success) {
       await localDb()
         .snapshots.put({ key: listingKey(me), value: parsed.data, savedAt: new Date().toISOString() })
@@ -27,7 +27,7 @@ async function documentsFor(me: Me): Promise<DocListing[]> {
   const saved = await localDb()
     .snapshots.get(listingKey(me))
     .catch(() => undefined);
-  const parsed = docListingSchema.array().safeParse(saved?.value);
+  const parsed = docListingsSchema.safeParse(saved?.value);
   return parsed.success ? parsed.data : [];
 }
 
