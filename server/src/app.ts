@@ -23,6 +23,7 @@ import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { misRoutes } from './routes/mis.ts';
 import { misAdminRoutes } from './routes/mis-admin.ts';
+import { peopleRoutes } from './routes/people.ts';
 import { schoolRoutes } from './routes/school.ts';
 import { messageRoutes } from './routes/messages.ts';
 import { pushRoutes, type PushRouteOptions } from './routes/push.ts';
@@ -113,6 +114,7 @@ export function createAppWithContext({
   app.route('/api/health', healthRoutes(context));
   app.route('/api/auth', authRoutes(context));
   app.route('/api/school', schoolRoutes(context));
+  app.route('/api/people', peopleRoutes(context));
   app.route('/api/mis', misRoutes(context));
   app.route('/api/mis', misAdminRoutes(context));
   app.route('/api/year-end', yearEndRoutes(context));

@@ -24,6 +24,8 @@ export * from './api/push.ts';
 export * from './api/notification-status.ts';
 export * from './api/tonight.ts';
 export * from './api/mis-admin.ts';
+export * from './api/school-settings.ts';
+export * from './api/people.ts';
 export * from './intents/effects.ts';
 export * from './messages/audience.ts';
 export * from './sync/doc-names.ts';

@@ -46,6 +46,13 @@ const ROUTES: Record<
   'POST /api/auth/totp/enable': [Y, Y, Y, Y, Y, N, Y],
   // Each person sees only their own school's summary: the route takes no school from the request.
   'GET /api/school/summary': [Y, Y, Y, Y, Y, N, Y],
+  'GET /api/school/settings': [N, N, N, N, Y, N, N],
+  'POST /api/school/settings': [N, N, N, N, Y, N, N],
+  'GET /api/people': [N, N, N, N, Y, N, N],
+  'POST /api/people/staff': [N, N, N, N, Y, N, N],
+  'POST /api/people/staff/:id/roles': [N, N, N, N, Y, N, N],
+  'POST /api/people/staff/:id/end-sessions': [N, N, N, N, Y, N, N],
+  'POST /api/people/parent-codes': [N, N, N, N, Y, N, N],
   'GET /api/mis/status': [N, N, N, N, Y, N, N],
   'GET /api/mis/runs': [N, N, N, N, Y, N, N],
   'GET /api/mis/held': [N, N, N, N, Y, N, N],

@@ -1,15 +1,10 @@
 import { ROLES, type Role } from '@schoolping/shared';
-import {
-  AccountError,
-  addStaffUser,
-  issueActivationCode,
-  parentActivationCodes,
-} from '../auth/activation.ts';
-import { audit, verifyAudit } from '../auth/audit.ts';
-import { endAllSessions } from '../auth/sessions.ts';
+import { AccountError } from '../auth/activation.ts';
+import { verifyAudit } from '../auth/audit.ts';
+import { addStaffAccount, changeStaffRoles, issueParentCodes } from '../auth/people.ts';
 import { DEFAULT_IDENTITY, type IdentitySettings } from '../auth/settings.ts';
 import { readConfig } from '../config.ts';
-import { setRoles, userByEmail } from '../auth/users.ts';
+import { userByEmail } from '../auth/users.ts';
 import { systemClock } from '../clock.ts';
 import { resealSecrets } from '../secrets/at-rest.ts';
 import { addKey } from '../secrets/keyring.ts';
@@ -75,25 +70,12 @@ export const identityCommands: Record<string, Command> = {
         const school = pickSchool(db, idFlag(args, '--school'));
         const now = systemClock();
         try {
-          const code = db.transaction(() => {
-            const user = addStaffUser(db, school, email, name, roles, now);
-            audit(
-              db,
-              {
-                actor: 'cli',
-                action: 'user-added',
-                object: `user:${user.id}`,
-                detail: { roles: roles.join(',') },
-              },
-              now,
+          const { user, code } = addStaffAccount(db, school, { email, name, roles }, 'cli', now, settings());
+          if (user.misId === null) {
+            console.error(
+              `Note: no MIS staff record has the email ${email}, so this account will not close by itself when they leave.`,
             );
-            if (user.misId === null) {
-              console.error(
-                `Note: no MIS staff record has the email ${email}, so this account will not close by itself when they leave.`,
-              );
-            }
-            return issueActivationCode(db, user, now, settings());
-          })();
+          }
           console.log(
             `Created ${name} <${email}> (${roles.join(', ')}) at ${school.name}.\nActivation code, valid ${settings().activationDays} days, single use:\n${code}`,
           );
@@ -112,22 +94,9 @@ export const identityCommands: Record<string, Command> = {
       return withDb((db) => {
         const school = pickSchool(db, idFlag(args, '--school'));
         const now = systemClock();
-        const codes = db.transaction(() => {
-          const issued = parentActivationCodes(db, school, now, settings(), (contact, reason) => {
-            console.error(`Skipped ${contact}: ${reason}.`);
-          });
-          audit(
-            db,
-            {
-              actor: 'cli',
-              action: 'activation-codes-issued',
-              object: `school:${school.id}`,
-              detail: { count: issued.length },
-            },
-            now,
-          );
-          return issued;
-        })();
+        const { codes } = issueParentCodes(db, school, 'cli', now, settings(), (contact, reason) => {
+          console.error(`Skipped ${contact}: ${reason}.`);
+        });
         console.log('contact,name,email,code');
         for (const row of codes)
           console.log([row.contactId, row.name, row.email, row.code].map(csvCell).join(','));
@@ -144,21 +113,7 @@ export const identityCommands: Record<string, Command> = {
       return withDb((db) => {
         const user = userByEmail(db, email);
         if (!user || user.kind !== 'staff') throw new UsageError(`There is no staff account for ${email}.`);
-        const now = systemClock();
-        db.transaction(() => {
-          setRoles(db, user.id, roles);
-          endAllSessions(db, user.id);
-          audit(
-            db,
-            {
-              actor: 'cli',
-              action: 'role-change',
-              object: `user:${user.id}`,
-              detail: { from: user.roles.join(','), to: roles.join(',') },
-            },
-            now,
-          );
-        })();
+        changeStaffRoles(db, user, roles, 'cli', systemClock());
         console.log(`${user.name} now has: ${roles.join(', ')}.`);
         return 0;
       });

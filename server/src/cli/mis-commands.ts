@@ -1,7 +1,7 @@
 import { londonDate, londonInstant, rosterOn } from '@schoolping/shared';
-import { audit } from '../auth/audit.ts';
 import { systemClock } from '../clock.ts';
 import { createSchool, listSchools, loadRoster } from '../db/school-store.ts';
+import { updateSchoolSettings } from '../db/school-settings.ts';
 import { changesOn, previewDaily, runDaily } from '../ingest/core/daily.ts';
 import { acceptHeld, discardHeld, listHeld } from '../ingest/core/held.ts';
 import { rotateIngestKey } from '../ingest/core/keys.ts';
@@ -260,50 +260,29 @@ export const misCommands: Record<string, Command> = {
         throw new UsageError('--admin-mfa is on or off.');
       return withDb((db) => {
         const school = pickSchool(db, idFlag(args, '--school'));
-        if (hours !== undefined) {
-          db.prepare('UPDATE schools SET late_after_hours = ? WHERE id = ?').run(hours, school.id);
+        const settings = updateSchoolSettings(
+          db,
+          school.id,
+          {
+            ...(hours === undefined ? {} : { lateAfterHours: hours }),
+            ...(mfa === undefined ? {} : { adminMfaRequired: mfa === 'on' }),
+            ...(emailText === undefined ? {} : { emailIncludesText: emailText === 'on' }),
+          },
+          'cli',
+          systemClock(),
+        );
+        if (hours !== undefined)
           console.log(
-            `${school.name}: the MIS feed counts as late after ${hours} hours without a good sync.`,
+            `${school.name}: the MIS feed counts as late after ${settings.lateAfterHours} hours without a good sync.`,
           );
-        }
-        if (emailText !== undefined) {
-          db.prepare('UPDATE schools SET email_includes_text = ? WHERE id = ?').run(
-            emailText === 'on' ? 1 : 0,
-            school.id,
-          );
-          audit(
-            db,
-            {
-              actor: 'cli',
-              action: 'setting-change',
-              object: `school:${school.id}`,
-              detail: { emailText },
-            },
-            systemClock(),
-          );
+        if (emailText !== undefined)
           console.log(
-            `${school.name}: emails to parents ${emailText === 'on' ? 'carry the message itself' : 'only say a message is waiting'}.`,
+            `${school.name}: emails to parents ${settings.emailIncludesText ? 'carry the message itself' : 'only say a message is waiting'}.`,
           );
-        }
-        if (mfa !== undefined) {
-          db.prepare('UPDATE schools SET require_admin_mfa = ? WHERE id = ?').run(
-            mfa === 'on' ? 1 : 0,
-            school.id,
-          );
-          audit(
-            db,
-            {
-              actor: 'cli',
-              action: 'setting-change',
-              object: `school:${school.id}`,
-              detail: { adminMfa: mfa },
-            },
-            systemClock(),
-          );
+        if (mfa !== undefined)
           console.log(
-            `${school.name}: admins ${mfa === 'on' ? 'must' : 'need not'} use an authenticator app.`,
+            `${school.name}: admins ${settings.adminMfaRequired ? 'must' : 'need not'} use an authenticator app.`,
           );
-        }
         return 0;
       });
     },

@@ -83,6 +83,14 @@ export const ROUTE_POLICY = {
   'POST /api/auth/totp/setup': signedIn(true),
   'POST /api/auth/totp/enable': signedIn(true),
   'GET /api/school/summary': signedIn(false),
+  'GET /api/school/settings': roles(['school-admin']),
+  // People: staff accounts and roles, and parents' activation letters.
+  'GET /api/people': roles(['school-admin']),
+  'POST /api/people/staff': roles(['school-admin'], true),
+  'POST /api/people/staff/:id/roles': roles(['school-admin'], true),
+  'POST /api/people/staff/:id/end-sessions': roles(['school-admin'], true),
+  'POST /api/people/parent-codes': roles(['school-admin'], true),
+  'POST /api/school/settings': roles(['school-admin'], true),
   'GET /api/mis/status': roles(['school-admin']),
   // The MIS sync screen: the timeline, held snapshots, the ingest key and the XoD pull.
   'GET /api/mis/runs': roles(['school-admin']),
