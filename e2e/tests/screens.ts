@@ -13,6 +13,8 @@ const SCREENS = join(import.meta.dirname, '..', 'test-results', 'screens');
 export async function lookAtScreen(
   page: Page,
   name: string,
+  /** A screen of hundreds of rows is pictured as far as the window shows. */
+  options: { readonly fullPage?: boolean } = {},
 ): Promise<{ phone: unknown[]; tablet: unknown[] }> {
   const before = page.viewportSize();
   const found: Record<'phone' | 'tablet', unknown[]> = { phone: [], tablet: [] };
@@ -21,7 +23,7 @@ export async function lookAtScreen(
     ['tablet', TABLET],
   ] as const) {
     await page.setViewportSize(viewport);
-    await page.screenshot({ path: join(SCREENS, `${name}-${size}.png`), fullPage: true });
+    await page.screenshot({ path: join(SCREENS, `${name}-${size}.png`), fullPage: options.fullPage ?? true });
     found[size] = await seriousAccessibilityIssues(page);
   }
   if (before) await page.setViewportSize(before);

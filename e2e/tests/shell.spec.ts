@@ -123,3 +123,28 @@ test('the app can be installed: a manifest with icons, and robots.txt that keeps
   expect(robots.headers()['content-type']).toMatch(/^text\/plain/);
   expect(await robots.text()).toMatch(/^User-agent: \*$[\s\S]*^Disallow: \/$/m);
 });
+
+test('the navigation, by role, is reached and used from the keyboard', async ({ page }) => {
+  await new SignInPage(page).signInAs(demoSignIn('Payments admin'));
+  const nav = main(page);
+  await expect(nav.getByRole('link')).toHaveText([
+    'Home',
+    'Sent',
+    'New message',
+    'Payment',
+    'Year end',
+    'Account',
+  ]);
+  // Tab from the top of the page until the Payment link has focus, then Enter.
+  const payment = nav.getByRole('link', { name: 'Payment' });
+  for (
+    let presses = 0;
+    presses < 15 && !(await payment.evaluate((link) => link === document.activeElement));
+    presses++
+  )
+    await page.keyboard.press('Tab');
+  await expect(payment).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Payment' })).toBeVisible();
+  await expect(payment).toHaveAttribute('aria-current', 'page');
+});
