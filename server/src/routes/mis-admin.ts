@@ -8,7 +8,8 @@ import {
 } from '@schoolping/shared';
 import { Hono, type Context } from 'hono';
 import { audit } from '../auth/audit.ts';
-import { schoolById, type SchoolRow } from '../db/school-store.ts';
+import type { SchoolRow } from '../db/school-store.ts';
+import { actorOf, invalidRequest, noSchool, schoolOf as schoolOfPrincipal } from '../http/answers.ts';
 import { discardHeld, heldForSchool, heldSchool, HeldSnapshotError } from '../ingest/core/held.ts';
 import { rotateIngestKey } from '../ingest/core/keys.ts';
 import { recentRunsWithWarnings, runsByDay } from '../ingest/core/runs.ts';
@@ -28,12 +29,8 @@ const RUNS_LISTED = 10;
 export function misAdminRoutes(context: AppContext) {
   const { db, clock } = context;
 
-  function schoolOf(c: Context<AppEnv>): SchoolRow | null {
-    return schoolById(db, c.get('principal')?.schoolId ?? 0);
-  }
-  const noSchool = (c: Context<AppEnv>) =>
-    c.json({ error: 'no-school', message: 'Your school is not set up on this server.' }, 404);
-  const actor = (c: Context<AppEnv>): string => `user:${String(c.get('principal')?.userId ?? 0)}`;
+  const schoolOf = (c: Context<AppEnv>): SchoolRow | null => schoolOfPrincipal(context, c);
+  const actor = actorOf;
   /** A held snapshot id from the path, when it is one of this school's, waiting for a decision. */
   function heldIdOf(c: Context<AppEnv>, school: SchoolRow): number | null {
     const id = Number(c.req.param('id'));
@@ -154,16 +151,7 @@ export function misAdminRoutes(context: AppContext) {
       const school = schoolOf(c);
       if (!school) return noSchool(c);
       const parsed = xodConnectRequestSchema.safeParse(await c.req.json().catch(() => null));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return c.json(
-          {
-            error: 'invalid-request',
-            message: `Nothing was saved: ${issue ? `${issue.path.join('.') || 'the request'}: ${issue.message}` : 'the request could not be read'}.`,
-          },
-          400,
-        );
-      }
+      if (!parsed.success) return invalidRequest(c, parsed.error.issues[0]);
       const existing = connectionSummary(db, school.id);
       saveConnection(db, {
         schoolId: school.id,

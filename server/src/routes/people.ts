@@ -9,7 +9,8 @@ import {
   listPeople,
 } from '../auth/people.ts';
 import { userById, type UserRow } from '../auth/users.ts';
-import { schoolById, type SchoolRow } from '../db/school-store.ts';
+import type { SchoolRow } from '../db/school-store.ts';
+import { actorOf, invalidRequest, noSchool, schoolOf as schoolOfPrincipal } from '../http/answers.ts';
 import type { AppContext, AppEnv } from '../http/env.ts';
 import { guard } from '../http/guard.ts';
 import { smallBody } from '../http/small-body.ts';
@@ -17,19 +18,9 @@ import { smallBody } from '../http/small-body.ts';
 /** The school admin's People screen: staff accounts and roles, and parents' activation. */
 export function peopleRoutes(context: AppContext) {
   const { db, clock, settings } = context;
-  const schoolOf = (c: Context<AppEnv>): SchoolRow | null =>
-    schoolById(db, c.get('principal')?.schoolId ?? 0);
-  const noSchool = (c: Context<AppEnv>) =>
-    c.json({ error: 'no-school', message: 'Your school is not set up on this server.' }, 404);
-  const actor = (c: Context<AppEnv>): string => `user:${String(c.get('principal')?.userId ?? 0)}`;
-  const invalid = (c: Context<AppEnv>, issue: { path: PropertyKey[]; message: string } | undefined) =>
-    c.json(
-      {
-        error: 'invalid-request',
-        message: `Nothing was changed: ${issue ? `${issue.path.map(String).join('.') || 'the request'}: ${issue.message}` : 'the request could not be read'}.`,
-      },
-      400,
-    );
+  const schoolOf = (c: Context<AppEnv>): SchoolRow | null => schoolOfPrincipal(context, c);
+  const actor = actorOf;
+  const invalid = invalidRequest;
   /** A staff account of this school named by the path, or null (another school's is not found). */
   function staffOf(c: Context<AppEnv>, school: SchoolRow): UserRow | null {
     const id = Number(c.req.param('id'));

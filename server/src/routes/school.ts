@@ -1,7 +1,8 @@
 import { schoolSettingsChangeSchema } from '@schoolping/shared';
 import { Hono, type Context } from 'hono';
 import { readSchoolSettings, updateSchoolSettings } from '../db/school-settings.ts';
-import { schoolById, type SchoolRow } from '../db/school-store.ts';
+import type { SchoolRow } from '../db/school-store.ts';
+import { actorOf, invalidRequest, noSchool, schoolOf as schoolOfPrincipal } from '../http/answers.ts';
 import type { AppEnv, AppContext } from '../http/env.ts';
 import { guard } from '../http/guard.ts';
 import { smallBody } from '../http/small-body.ts';
@@ -9,10 +10,7 @@ import { summarise } from '../school-summary.ts';
 
 export function schoolRoutes(context: AppContext) {
   const { db, clock } = context;
-  const schoolOf = (c: Context<AppEnv>): SchoolRow | null =>
-    schoolById(db, c.get('principal')?.schoolId ?? 0);
-  const noSchool = (c: Context<AppEnv>) =>
-    c.json({ error: 'no-school', message: 'Your school is not set up on this server.' }, 404);
+  const schoolOf = (c: Context<AppEnv>): SchoolRow | null => schoolOfPrincipal(context, c);
   return new Hono<AppEnv>()
     .use('/settings', smallBody())
     .get('/summary', guard(context, 'GET /api/school/summary'), (c) => {
@@ -29,17 +27,7 @@ export function schoolRoutes(context: AppContext) {
       const school = schoolOf(c);
       if (!school) return noSchool(c);
       const parsed = schoolSettingsChangeSchema.safeParse(await c.req.json().catch(() => null));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        return c.json(
-          {
-            error: 'invalid-request',
-            message: `Nothing was saved: ${issue ? `${issue.path.join('.') || 'the request'}: ${issue.message}` : 'the request could not be read'}.`,
-          },
-          400,
-        );
-      }
-      const actor = `user:${String(c.get('principal')?.userId ?? 0)}`;
-      return c.json(updateSchoolSettings(db, school.id, parsed.data, actor, clock()));
+      if (!parsed.success) return invalidRequest(c, parsed.error.issues[0]);
+      return c.json(updateSchoolSettings(db, school.id, parsed.data, actorOf(c), clock()));
     });
 }
