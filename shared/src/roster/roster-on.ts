@@ -27,13 +27,14 @@ export function isLeaverOn(leavingDate: IsoDate | null, day: IsoDate): boolean {
 
 /**
  * A contact becomes a leaver only when every linked child is a leaver, and none is about to start.
- * `childStatuses` holds each linked child's status (undefined for one not on the roll that day).
+ * `statusOf` answers each linked child's status (undefined for one not on the roll that day).
  */
 export function contactStatusFrom(
-  childStatuses: readonly (PersonStatus | undefined)[],
+  childIds: readonly string[],
+  statusOf: (pupilId: string) => PersonStatus | undefined,
   joiningChildren: number,
 ): PersonStatus {
-  return joiningChildren === 0 && childStatuses.every((status) => status === 'leaver') ? 'leaver' : 'active';
+  return joiningChildren === 0 && childIds.every((id) => statusOf(id) === 'leaver') ? 'leaver' : 'active';
 }
 
 export function hasStartedOn(entryDate: IsoDate, day: IsoDate): boolean {
@@ -122,10 +123,7 @@ export function rosterOn(mis: MisData, when: Date | IsoDate): RosterView {
     const joiningPupilIds = joiningChildrenOf.get(contact.id) ?? [];
     contacts.set(contact.id, {
       ...contact,
-      status: contactStatusFrom(
-        pupilIds.map((id) => pupils.get(id)?.status),
-        joiningPupilIds.length,
-      ),
+      status: contactStatusFrom(pupilIds, (id) => pupils.get(id)?.status, joiningPupilIds.length),
       pupilIds,
       joiningPupilIds,
     });

@@ -36,10 +36,11 @@ export function directoryLeaversCheck(
       const contact = contacts.get(id);
       if (!contact) return 'leaver';
       return contactStatusFrom(
-        contact.pupilIds.map((pupilId) => {
+        contact.pupilIds,
+        (pupilId) => {
           const pupil = pupils.get(pupilId);
           return pupil ? (isLeaverOn(pupil.leavingDate, day) ? 'leaver' : 'active') : undefined;
-        }),
+        },
         contact.joiningPupilIds.length,
       );
     },
