@@ -46,6 +46,18 @@ test('a school admin adds a staff account, changes its roles and signs it out, a
   await expect(row).toContainText('Staff, Payments admin');
   await hers.reload();
   await expect(hers).toHaveURL(/\/sign-in/);
+
+  // She signs in again; then her tablet goes missing, and the admin signs her out everywhere.
+  await signIn.signIn('n.okafor@brookfield-primary.example.org', 'marigold tandem violet 9');
+  await hers.waitForURL('/');
+  await page.reload();
+  await row.getByRole('button', { name: /^Sign out \(1\) Nadia Okafor on every device$/ }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Nadia Okafor is signed out on every device.' }),
+  ).toBeAttached();
+  await expect(row.getByRole('button', { name: /^Sign out \(0\)/ })).toBeDisabled();
+  await hers.reload();
+  await expect(hers).toHaveURL(/\/sign-in/);
   await phone.close();
   expect(await lookAtScreen(page, 'people')).toEqual({ phone: [], tablet: [] });
 

@@ -20,10 +20,10 @@ test.afterAll(async () => {
   await server.stop();
 });
 
-/** The demo's feed with half its pupils left out, and no leave dates for them: a snapshot to hold. */
-function halfTheSchool(): string {
+/** The demo's feed with only every `every`th pupil, and no leave dates for the rest: a snapshot to hold. */
+function partOfTheSchool(every: number): string {
   const { mis } = demoSchool({ academicYear: 2026 });
-  const kept = new Set(mis.pupils.filter((_, index) => index % 2 === 0).map((pupil) => pupil.id));
+  const kept = new Set(mis.pupils.filter((_, index) => index % every === 0).map((pupil) => pupil.id));
   const links = mis.links.filter((link) => kept.has(link.pupilId));
   const contacts = new Set(links.map((link) => link.contactId));
   return JSON.stringify(
@@ -85,7 +85,7 @@ test('a late feed lists the likely causes; a held snapshot is accepted from the 
   // Xporter comes back with half the school missing: held, not applied.
   const pushed = await page.request.post('/api/mis/xporter', {
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    data: halfTheSchool(),
+    data: partOfTheSchool(2),
   });
   expect(pushed.status()).toBe(202);
   await page.reload();
@@ -115,5 +115,60 @@ test('a late feed lists the likely causes; a held snapshot is accepted from the 
   await expect(tonight.getByRole('row', { name: new RegExp(`^${forename} ${surname}`) })).toContainText(
     'Leaves',
   );
+  await context.close();
+});
+
+test('a held snapshot discarded from the screen changes nothing; the XoD pull is connected, its secret never shown', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ viewport: TABLET, baseURL: server.baseURL });
+  const page = await context.newPage();
+  await new SignInPage(page).signInAs(demoSignIn('School admin', server.dataDir));
+  const main = page.getByRole('navigation', { name: 'Main' });
+  await main.getByRole('link', { name: 'Year end' }).click();
+  const tonight = page.getByRole('region', { name: 'Tonight at 02:00' });
+  await expect(tonight).toContainText('worked out at');
+  const leavingBefore = await tonight.getByRole('row').filter({ hasText: 'Leaves' }).count();
+
+  await main.getByRole('link', { name: 'MIS sync' }).click();
+  await page.getByRole('button', { name: 'Issue a new ingest key' }).click();
+  await page
+    .getByRole('dialog', { name: 'Issue a new ingest key?' })
+    .getByRole('button', { name: 'Issue new key' })
+    .click();
+  const key = await page.getByLabel('New ingest key (shown once: copy it now)').inputValue();
+  // A feed with only a quarter of the school: held.
+  const pushed = await page.request.post('/api/mis/xporter', {
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    data: partOfTheSchool(4),
+  });
+  expect(pushed.status()).toBe(202);
+  await page.reload();
+  const held = page.getByRole('region', { name: 'Held snapshots' });
+  await held.getByRole('button', { name: 'Discard snapshot' }).click();
+  await page
+    .getByRole('dialog', { name: 'Discard this snapshot?' })
+    .getByRole('button', { name: 'Discard' })
+    .click();
+  await expect(held).toContainText('No snapshot is waiting for a decision.');
+
+  // The XoD pull: connected, and the secret is not on the page afterwards.
+  const xod = page.getByRole('region', { name: 'Xporter on Demand' });
+  await xod.getByLabel('Relying party (application id)').fill('brookfield-schoolping');
+  await xod.getByLabel('Secret').fill('sesame-4411-kept-secret');
+  await xod.getByLabel('Establishment number').fill('8012000');
+  await xod.getByLabel('Pull every (hours)').fill('6');
+  await xod.getByRole('button', { name: 'Connect' }).click();
+  await expect(xod.getByRole('status')).toContainText('every 6 hours');
+  await expect(xod).toContainText('Connected: pulled every 6 hours, not pulled yet.');
+  await expect(xod.getByLabel('Secret')).toHaveValue('');
+  await page.reload();
+  await expect(xod).toContainText('Connected: pulled every 6 hours');
+  expect(await page.content()).not.toContain('sesame-4411');
+
+  // Nothing was taken off the roll by the discarded snapshot.
+  await main.getByRole('link', { name: 'Year end' }).click();
+  await expect(tonight).toContainText('worked out at');
+  await expect(tonight.getByRole('row').filter({ hasText: 'Leaves' })).toHaveCount(leavingBefore);
   await context.close();
 });
