@@ -1,5 +1,5 @@
 import { demoSchool } from '@schoolping/shared';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { toXporterPayload } from '../../server/src/ingest/xporter/demo-feed.ts';
 import { demoSignIn } from './demo-data.ts';
 import { TABLET } from './messages-pages.ts';
@@ -35,6 +35,16 @@ function partOfTheSchool(every: number): string {
       memberships: mis.memberships.filter((membership) => kept.has(membership.pupilId)),
     }),
   );
+}
+
+/** MIS sync → Issue a new ingest key → confirm: the key, as the screen shows it once. */
+async function issueKeyOnScreen(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Issue a new ingest key' }).click();
+  await page
+    .getByRole('dialog', { name: 'Issue a new ingest key?' })
+    .getByRole('button', { name: 'Issue new key' })
+    .click();
+  return page.getByLabel('New ingest key (shown once: copy it now)').inputValue();
 }
 
 test('a late feed lists the likely causes; a held snapshot is accepted from the screen and the roster changes', async ({
@@ -74,12 +84,7 @@ test('a late feed lists the likely causes; a held snapshot is accepted from the 
   expect(await lookAtScreen(page, 'mis-sync-late')).toEqual({ phone: [], tablet: [] });
 
   // A new key for Xporter, shown once.
-  await page.getByRole('button', { name: 'Issue a new ingest key' }).click();
-  await page
-    .getByRole('dialog', { name: 'Issue a new ingest key?' })
-    .getByRole('button', { name: 'Issue new key' })
-    .click();
-  const key = await page.getByLabel('New ingest key (shown once: copy it now)').inputValue();
+  const key = await issueKeyOnScreen(page);
   expect(key).toMatch(/^spi_/);
 
   // Xporter comes back with half the school missing: held, not applied.
@@ -131,12 +136,7 @@ test('a held snapshot discarded from the screen changes nothing; the XoD pull is
   const leavingBefore = await tonight.getByRole('row').filter({ hasText: 'Leaves' }).count();
 
   await main.getByRole('link', { name: 'MIS sync' }).click();
-  await page.getByRole('button', { name: 'Issue a new ingest key' }).click();
-  await page
-    .getByRole('dialog', { name: 'Issue a new ingest key?' })
-    .getByRole('button', { name: 'Issue new key' })
-    .click();
-  const key = await page.getByLabel('New ingest key (shown once: copy it now)').inputValue();
+  const key = await issueKeyOnScreen(page);
   // A feed with only a quarter of the school: held.
   const pushed = await page.request.post('/api/mis/xporter', {
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },

@@ -10,9 +10,9 @@ import { Hono, type Context } from 'hono';
 import { audit } from '../auth/audit.ts';
 import type { SchoolRow } from '../db/school-store.ts';
 import { actorOf, invalidRequest, noSchool, schoolOf as schoolOfPrincipal } from '../http/answers.ts';
-import { discardHeld, heldForSchool, heldSchool, HeldSnapshotError } from '../ingest/core/held.ts';
+import { discardHeld, heldForSchool, heldSnapshotOwner, HeldSnapshotError } from '../ingest/core/held.ts';
 import { rotateIngestKey } from '../ingest/core/keys.ts';
-import { recentRunsWithWarnings, runsByDay } from '../ingest/core/runs.ts';
+import { recentRunsWithWarnings, runsByDay, type RunSource } from '../ingest/core/runs.ts';
 import { feedWorker } from '../ingest/intake/worker/feed-pool.ts';
 import { connectionSummary, GROUPCALL_URLS, saveConnection } from '../ingest/xod/pull.ts';
 import type { AppContext, AppEnv } from '../http/env.ts';
@@ -30,11 +30,11 @@ export function misAdminRoutes(context: AppContext) {
   const { db, clock } = context;
 
   const schoolOf = (c: Context<AppEnv>): SchoolRow | null => schoolOfPrincipal(context, c);
-  const actor = actorOf;
-  /** A held snapshot id from the path, when it is one of this school's, waiting for a decision. */
-  function heldIdOf(c: Context<AppEnv>, school: SchoolRow): number | null {
+  /** A held snapshot from the path, when it is one of this school's, waiting for a decision. */
+  function heldOf(c: Context<AppEnv>, school: SchoolRow): { id: number; source: RunSource } | null {
     const id = Number(c.req.param('id'));
-    return Number.isSafeInteger(id) && id > 0 && heldSchool(db, id) === school.id ? id : null;
+    const owner = Number.isSafeInteger(id) && id > 0 ? heldSnapshotOwner(db, id) : null;
+    return owner?.schoolId === school.id ? { id, source: owner.source } : null;
   }
   const noHeld = (c: Context<AppEnv>) =>
     c.json({ error: 'no-held-snapshot', message: 'That snapshot is not waiting for a decision.' }, 404);
@@ -74,9 +74,9 @@ export function misAdminRoutes(context: AppContext) {
     .post('/held/:id/accept', guard(context, 'POST /api/mis/held/:id/accept'), async (c) => {
       const school = schoolOf(c);
       if (!school) return noSchool(c);
-      const heldId = heldIdOf(c, school);
-      if (heldId === null) return noHeld(c);
-      const source = heldSource(heldId);
+      const held = heldOf(c, school);
+      if (held === null) return noHeld(c);
+      const { id: heldId, source } = held;
       // Applying a whole snapshot is an ingest: it runs on the ingest worker, not on this thread.
       const reply = await feedWorker.run(
         db,
@@ -87,7 +87,7 @@ export function misAdminRoutes(context: AppContext) {
         audit(
           db,
           {
-            actor: actor(c),
+            actor: actorOf(c),
             action: 'held-accept',
             object: `school:${String(school.id)}`,
             detail: { heldId },
@@ -99,8 +99,8 @@ export function misAdminRoutes(context: AppContext) {
     .post('/held/:id/discard', guard(context, 'POST /api/mis/held/:id/discard'), (c) => {
       const school = schoolOf(c);
       if (!school) return noSchool(c);
-      const heldId = heldIdOf(c, school);
-      if (heldId === null) return noHeld(c);
+      const heldId = heldOf(c, school)?.id;
+      if (heldId === undefined) return noHeld(c);
       try {
         discardHeld(db, heldId, clock());
       } catch (error) {
@@ -110,7 +110,7 @@ export function misAdminRoutes(context: AppContext) {
       audit(
         db,
         {
-          actor: actor(c),
+          actor: actorOf(c),
           action: 'held-discard',
           object: `school:${String(school.id)}`,
           detail: { heldId },
@@ -126,7 +126,7 @@ export function misAdminRoutes(context: AppContext) {
       const key = rotateIngestKey(db, school.id, now);
       audit(
         db,
-        { actor: actor(c), action: 'ingest-key-rotated', object: `school:${String(school.id)}` },
+        { actor: actorOf(c), action: 'ingest-key-rotated', object: `school:${String(school.id)}` },
         now,
       );
       // Shown this once: only its hash is stored.
@@ -163,7 +163,7 @@ export function misAdminRoutes(context: AppContext) {
       audit(
         db,
         {
-          actor: actor(c),
+          actor: actorOf(c),
           action: existing ? 'xod-changed' : 'xod-connected',
           object: `school:${String(school.id)}`,
           detail: { relyingParty: parsed.data.relyingParty, everyHours: parsed.data.everyHours },
@@ -172,11 +172,4 @@ export function misAdminRoutes(context: AppContext) {
       );
       return c.json({ saved: true });
     });
-
-  function heldSource(heldId: number): 'xporter' | 'oneroster' | 'xporter-pull' {
-    const row = db
-      .prepare('SELECT r.source FROM held_snapshots h JOIN ingest_runs r ON r.id = h.run_id WHERE h.id = ?')
-      .get(heldId) as { source: 'xporter' | 'oneroster' | 'xporter-pull' } | undefined;
-    return row?.source ?? 'xporter';
-  }
 }

@@ -1,4 +1,9 @@
-import { addStaffRequestSchema, changeRolesRequestSchema, type ParentCodes } from '@schoolping/shared';
+import {
+  addStaffRequestSchema,
+  changeRolesRequestSchema,
+  type AddStaffAnswer,
+  type ParentCodes,
+} from '@schoolping/shared';
 import { Hono, type Context } from 'hono';
 import { AccountError } from '../auth/activation.ts';
 import {
@@ -19,8 +24,6 @@ import { smallBody } from '../http/small-body.ts';
 export function peopleRoutes(context: AppContext) {
   const { db, clock, settings } = context;
   const schoolOf = (c: Context<AppEnv>): SchoolRow | null => schoolOfPrincipal(context, c);
-  const actor = actorOf;
-  const invalid = invalidRequest;
   /** A staff account of this school named by the path, or null (another school's is not found). */
   function staffOf(c: Context<AppEnv>, school: SchoolRow): UserRow | null {
     const id = Number(c.req.param('id'));
@@ -41,11 +44,12 @@ export function peopleRoutes(context: AppContext) {
       const school = schoolOf(c);
       if (!school) return noSchool(c);
       const parsed = addStaffRequestSchema.safeParse(await c.req.json().catch(() => null));
-      if (!parsed.success) return invalid(c, parsed.error.issues[0]);
+      if (!parsed.success) return invalidRequest(c, parsed.error.issues[0]);
       try {
-        const { user, code } = addStaffAccount(db, school, parsed.data, actor(c), clock(), settings);
+        const { user, code } = addStaffAccount(db, school, parsed.data, actorOf(c), clock(), settings);
         c.header('Cache-Control', 'no-store');
-        return c.json({ userId: user.id, code, validDays: settings.activationDays });
+        const answer: AddStaffAnswer = { userId: user.id, code, validDays: settings.activationDays };
+        return c.json(answer);
       } catch (error) {
         if (error instanceof AccountError)
           return c.json({ error: 'account-exists', message: error.message }, 409);
@@ -58,7 +62,7 @@ export function peopleRoutes(context: AppContext) {
       const user = staffOf(c, school);
       if (!user) return noStaff(c);
       const parsed = changeRolesRequestSchema.safeParse(await c.req.json().catch(() => null));
-      if (!parsed.success) return invalid(c, parsed.error.issues[0]);
+      if (!parsed.success) return invalidRequest(c, parsed.error.issues[0]);
       // Without this an admin could lock every admin out, themselves last.
       if (user.id === c.get('principal')?.userId && !parsed.data.roles.includes('school-admin'))
         return c.json(
@@ -68,7 +72,7 @@ export function peopleRoutes(context: AppContext) {
           },
           409,
         );
-      changeStaffRoles(db, user, parsed.data.roles, actor(c), clock());
+      changeStaffRoles(db, user, parsed.data.roles, actorOf(c), clock());
       return c.json({ roles: parsed.data.roles });
     })
     .post('/staff/:id/end-sessions', guard(context, 'POST /api/people/staff/:id/end-sessions'), (c) => {
@@ -76,12 +80,12 @@ export function peopleRoutes(context: AppContext) {
       if (!school) return noSchool(c);
       const user = staffOf(c, school);
       if (!user) return noStaff(c);
-      return c.json({ ended: endStaffSessions(db, user, actor(c), clock()) });
+      return c.json({ ended: endStaffSessions(db, user, actorOf(c), clock()) });
     })
     .post('/parent-codes', guard(context, 'POST /api/people/parent-codes'), (c) => {
       const school = schoolOf(c);
       if (!school) return noSchool(c);
-      const answer: ParentCodes = issueParentCodes(db, school, actor(c), clock(), settings);
+      const answer: ParentCodes = issueParentCodes(db, school, actorOf(c), clock(), settings);
       // Codes are shown once, for the letters: never kept by a cache.
       c.header('Cache-Control', 'no-store');
       return c.json(answer);

@@ -38,6 +38,10 @@ export const addStaffRequestSchema = z.object({
   roles: staffRoles,
 });
 
+/** The answer to POST /api/people/staff: the code is shown this once. */
+export const addStaffAnswerSchema = z.object({ userId: z.int(), code: z.string(), validDays: z.int() });
+export type AddStaffAnswer = z.infer<typeof addStaffAnswerSchema>;
+
 /** POST /api/people/staff/:id/roles */
 export const changeRolesRequestSchema = z.object({ roles: staffRoles });
 

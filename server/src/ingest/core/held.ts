@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.ts';
 import { schoolById } from '../../db/school-store.ts';
 import { ingestBatch, type IngestOutcome } from './ingest.ts';
+import type { RunSource } from './runs.ts';
 import type { RosterBatch } from './types.ts';
 
 export interface HeldSnapshot {
@@ -40,11 +41,18 @@ export function heldForSchool(
   });
 }
 
-/** The school a held snapshot waiting for a decision belongs to, or null. */
-export function heldSchool(db: Db, id: number): number | null {
-  const row = db.prepare("SELECT school_id FROM held_snapshots WHERE id = ? AND status = 'held'").get(id) as
-    { school_id: number } | undefined;
-  return row?.school_id ?? null;
+/** Whose a held snapshot waiting for a decision is, and which feed brought it; null if none waits. */
+export function heldSnapshotOwner(
+  db: Db,
+  id: number,
+): { readonly schoolId: number; readonly source: RunSource } | null {
+  const row = db
+    .prepare(
+      `SELECT h.school_id AS schoolId, r.source FROM held_snapshots h JOIN ingest_runs r ON r.id = h.run_id
+       WHERE h.id = ? AND h.status = 'held'`,
+    )
+    .get(id) as { schoolId: number; source: RunSource } | undefined;
+  return row ?? null;
 }
 
 export class HeldSnapshotError extends Error {}

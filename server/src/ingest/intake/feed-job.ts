@@ -1,7 +1,7 @@
 import { effectiveDay } from '@schoolping/shared';
 import type { Db } from '../../db/database.ts';
 import { schoolById, type SchoolRow } from '../../db/school-store.ts';
-import { acceptHeld, heldSchool, HeldSnapshotError } from '../core/held.ts';
+import { acceptHeld, heldSnapshotOwner, HeldSnapshotError } from '../core/held.ts';
 import { ingestBatch, recordRefusal } from '../core/ingest.ts';
 import { readOneRosterBundle, type BundleResult } from '../oneroster/bundle.ts';
 import { parseOneRoster } from '../oneroster/parse.ts';
@@ -102,7 +102,7 @@ export async function runFeedJob(db: Db, job: FeedJob, now: Date): Promise<FeedR
 }
 
 function acceptHeldJob(db: Db, school: SchoolRow, heldId: number, now: Date): FeedReply {
-  if (heldSchool(db, heldId) !== school.id)
+  if (heldSnapshotOwner(db, heldId)?.schoolId !== school.id)
     return {
       status: 404,
       body: {
